@@ -1,0 +1,33 @@
+using NetKit.Protocols.KeyValue;
+using NetKit.Protocols.Lines;
+using NetKit.Transport;
+
+namespace NetKit.Hosting;
+
+/// <summary>What a server is started with beyond its address: the connection model and the limits.</summary>
+public sealed record ServiceSettings
+{
+    public ConnectionModel Model { get; init; } = ConnectionModel.Async;
+
+    /// <summary>0 = no limit.</summary>
+    public int MaxConnections { get; init; } = 10_000;
+
+    /// <summary>Threads model: 0 = one thread per connection without a cap.</summary>
+    public int MaxThreads { get; init; }
+
+    /// <summary>Zero = connections never time out while idle.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.Zero;
+
+    public TimeSpan ShutdownGracePeriod { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>count: serve one connection, then stop.</summary>
+    public bool Once { get; init; }
+
+    /// <summary>lines and kv: the longest line accepted.</summary>
+    public int MaxLineLength { get; init; } = LinesProtocol.DefaultMaxLineLength;
+
+    /// <summary>kv: the store to serve; a new empty one when null.</summary>
+    public KeyValueStore? Store { get; init; }
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}

@@ -1,0 +1,121 @@
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using NetKit.Protocols;
+
+namespace NetKit.Transport;
+
+/// <summary>
+/// The async model's connection: a <see cref="PipeReader"/> over the socket with zero-byte reads (an idle
+/// connection holds no receive buffer), the core run on whatever arrived, all replies of one read sent
+/// with one flush, and the pipe's examined position so a partial message waits for more bytes.
+/// </summary>
+internal sealed class AsyncTcpConnection : TcpConnection, IThreadPoolWorkItem
+{
+    private const int MinimumSegmentSize = 4096;
+    private PipeReader? _reader;
+
+    public AsyncTcpConnection(long id, Socket socket, IConnectionProtocol protocol, TcpServer server)
+        : base(id, socket, protocol, server)
+    {
+    }
+
+    public override void RequestStop()
+    {
+        StopRequested = true;
+        _reader?.CancelPendingRead();
+    }
+
+    void IThreadPoolWorkItem.Execute() => _ = RunAsync();
+
+    private async Task RunAsync()
+    {
+        string? error = null;
+        bool closedByPeer = false;
+        var stream = new NetworkStream(Socket, ownsSocket: false);
+        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(
+            bufferSize: MinimumSegmentSize, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true));
+        var writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(
+            minimumBufferSize: MinimumSegmentSize, leaveOpen: true));
+        _reader = reader;
+        if (StopRequested)
+        {
+            reader.CancelPendingRead();
+        }
+
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync().ConfigureAwait(false);
+                var buffer = result.Buffer;
+                bool end = result.IsCompleted;
+                Touch();
+
+                long remaining = buffer.Length;
+                if (!buffer.IsEmpty || end)
+                {
+                    var step = Protocol.Process(buffer, end, writer);
+                    remaining -= step.Consumed;
+                    if (writer.UnflushedBytes > 0)
+                    {
+                        await writer.FlushAsync().ConfigureAwait(false);
+                        Touch();
+                    }
+
+                    if (end)
+                    {
+                        closedByPeer = true;
+                        break;
+                    }
+
+                    if (step.Close)
+                    {
+                        break;
+                    }
+
+                    if (remaining > Server.Options.MaxBufferedInput)
+                    {
+                        error = $"more than {Server.Options.MaxBufferedInput} bytes of input buffered without a complete request";
+                        break;
+                    }
+
+                    reader.AdvanceTo(buffer.GetPosition(step.Consumed), buffer.End);
+                }
+                else
+                {
+                    reader.AdvanceTo(buffer.Start, buffer.End);
+                }
+
+                if (StopRequested && remaining == 0 && Protocol.AtRequestBoundary)
+                {
+                    error = "server stopping";
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (IsExpectedFailure(ex))
+        {
+            error = DescribeFailure(ex);
+        }
+        catch (Exception ex)
+        {
+            // A bug in a core must end this connection only, never the server.
+            TransportLog.ConnectionFailed(Logger, ex, Server.Name, Peer);
+            error = "internal error";
+        }
+        finally
+        {
+            await reader.CompleteAsync().ConfigureAwait(false);
+            try
+            {
+                await writer.CompleteAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsExpectedFailure(ex))
+            {
+            }
+
+            await stream.DisposeAsync().ConfigureAwait(false);
+            Finish(error, closedByPeer);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using NetKit.Protocols;
+
+namespace NetKit.Transport;
+
+/// <summary>
+/// What both connection models share: the socket, the protocol core, the activity clock the idle sweep
+/// reads, and the ways a connection ends (finished, stopped between requests, cut).
+/// </summary>
+internal abstract class TcpConnection
+{
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _lastActivity = Environment.TickCount64;
+    private int _aborted;
+
+    protected TcpConnection(long id, Socket socket, IConnectionProtocol protocol, TcpServer server)
+    {
+        Id = id;
+        Socket = socket;
+        Protocol = protocol;
+        Server = server;
+        Peer = socket.RemoteEndPoint;
+    }
+
+    public long Id { get; }
+
+    public EndPoint? Peer { get; }
+
+    public Task Completion => _completion.Task;
+
+    protected Socket Socket { get; }
+
+    protected IConnectionProtocol Protocol { get; }
+
+    protected TcpServer Server { get; }
+
+    protected ILogger Logger => Server.Logger;
+
+    /// <summary>Set when the server is stopping: finish the current request, then close.</summary>
+    protected volatile bool StopRequested;
+
+    /// <summary>Why the connection was cut, when it was (idle timeout, grace period over).</summary>
+    protected string? AbortReason { get; private set; }
+
+    public long LastActivity => Volatile.Read(ref _lastActivity);
+
+    protected void Touch() => Volatile.Write(ref _lastActivity, Environment.TickCount64);
+
+    /// <summary>Asks the connection to close at its next request boundary.</summary>
+    public abstract void RequestStop();
+
+    /// <summary>Cuts the connection now: pending reads and writes fail and the loop ends.</summary>
+    public void Abort(string reason)
+    {
+        if (Interlocked.Exchange(ref _aborted, 1) != 0)
+        {
+            return;
+        }
+
+        AbortReason = reason;
+        try
+        {
+            Socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+        }
+
+        Socket.Dispose();
+    }
+
+    /// <summary>Ends the connection's life once its loop has returned: close the socket, log, signal.</summary>
+    protected void Finish(string? error, bool closedByPeer)
+    {
+        if (AbortReason is { } reason)
+        {
+            error = reason;
+        }
+
+        try
+        {
+            if (Socket.Connected)
+            {
+                Socket.Shutdown(SocketShutdown.Both);
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+        }
+
+        Socket.Dispose();
+        if (error is not null)
+        {
+            NetKitMetrics.ConnectionErrors.Add(1);
+            TransportLog.ConnectionEnded(Logger, Server.Name, Peer, error);
+        }
+        else if (closedByPeer)
+        {
+            TransportLog.ConnectionClosed(Logger, Server.Name, Peer);
+        }
+        else
+        {
+            TransportLog.ConnectionEnded(Logger, Server.Name, Peer, "closed by server");
+        }
+
+        Server.OnConnectionFinished(this);
+        _completion.TrySetResult();
+    }
+
+    /// <summary>Turns an exception from the socket into the reason logged for the connection's end.</summary>
+    protected static string DescribeFailure(Exception exception) =>
+        exception is ObjectDisposedException || exception is SocketException { SocketErrorCode: SocketError.OperationAborted }
+            ? "closed"
+            : NetErrors.Describe(NetErrors.Classify(exception));
+
+    protected static bool IsExpectedFailure(Exception exception) =>
+        exception is SocketException or ObjectDisposedException or OperationCanceledException
+        || (exception is IOException io && io.InnerException is SocketException or ObjectDisposedException);
+}

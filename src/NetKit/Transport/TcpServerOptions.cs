@@ -1,0 +1,38 @@
+using System.Net;
+
+namespace NetKit.Transport;
+
+/// <summary>Settings of one TCP server. Every default is bounded: a client can never make the server
+/// allocate without limit.</summary>
+public sealed record TcpServerOptions
+{
+    /// <summary>Where to listen. Port 0 picks a free port; read <see cref="TcpServer.LocalEndPoint"/> for it.</summary>
+    public IPEndPoint EndPoint { get; init; } = new(IPAddress.Loopback, 0);
+
+    public ConnectionModel Model { get; init; } = ConnectionModel.Async;
+
+    /// <summary>Connections served at once; one more is accepted and closed at once. 0 = no limit.</summary>
+    public int MaxConnections { get; init; } = 10_000;
+
+    /// <summary>Threads model only: connection threads at once; further connections wait in the
+    /// accept backlog (they are not dropped). 0 = no cap.</summary>
+    public int MaxThreads { get; init; }
+
+    /// <summary>Close a connection that has neither received nor sent anything for this long. Zero = never.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Unconsumed input a connection may buffer before it is closed: the protocol cores keep
+    /// their own smaller limits, this one guards against a core that consumes nothing.</summary>
+    public int MaxBufferedInput { get; init; } = 1024 * 1024;
+
+    /// <summary>On stop, how long connections get to finish their current request before they are cut.</summary>
+    public TimeSpan ShutdownGracePeriod { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Serve one connection, then stop (count's <c>--once</c>).</summary>
+    public bool Once { get; init; }
+
+    /// <summary>Accept backlog: connections the kernel queues while the server is busy or at its thread cap.</summary>
+    public int Backlog { get; init; } = 1024;
+
+    public bool NoDelay { get; init; } = true;
+}

@@ -1,0 +1,138 @@
+using System.Buffers;
+using System.Net.Sockets;
+using NetKit.Protocols;
+
+namespace NetKit.Transport;
+
+/// <summary>
+/// The threads model's connection: its own thread, blocking reads into a pooled buffer, the core run on
+/// each read, replies sent with blocking writes. The buffer grows only while a single request needs it
+/// (up to the server's input limit) and goes back to its normal size once that request is consumed.
+/// </summary>
+internal sealed class ThreadedTcpConnection : TcpConnection
+{
+    private const int DefaultBufferSize = 16 * 1024;
+    private volatile bool _waitingAtBoundary;
+
+    public ThreadedTcpConnection(long id, Socket socket, IConnectionProtocol protocol, TcpServer server)
+        : base(id, socket, protocol, server)
+    {
+    }
+
+    public override void RequestStop()
+    {
+        StopRequested = true;
+        if (_waitingAtBoundary)
+        {
+            // Wakes the blocked receive with 0 bytes; the loop reads StopRequested and closes.
+            try
+            {
+                Socket.Shutdown(SocketShutdown.Receive);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+            }
+        }
+    }
+
+    public void Run()
+    {
+        string? error = null;
+        bool closedByPeer = false;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(DefaultBufferSize);
+        var output = new PooledBufferWriter();
+        int count = 0;
+        try
+        {
+            while (true)
+            {
+                if (count == buffer.Length)
+                {
+                    if (count >= Server.Options.MaxBufferedInput)
+                    {
+                        error = $"more than {Server.Options.MaxBufferedInput} bytes of input buffered without a complete request";
+                        break;
+                    }
+
+                    var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, Server.Options.MaxBufferedInput));
+                    buffer.AsSpan(0, count).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+
+                _waitingAtBoundary = count == 0 && Protocol.AtRequestBoundary;
+                if (_waitingAtBoundary && StopRequested)
+                {
+                    error = "server stopping";
+                    break;
+                }
+
+                int n = Socket.Receive(buffer, count, buffer.Length - count, SocketFlags.None);
+                _waitingAtBoundary = false;
+                Touch();
+                if (n == 0 && StopRequested && count == 0 && Protocol.AtRequestBoundary)
+                {
+                    error = "server stopping";
+                    break;
+                }
+
+                bool end = n == 0;
+                count += n;
+                var step = Protocol.Process(new ReadOnlySequence<byte>(buffer, 0, count), end, output);
+                if (output.WrittenCount > 0)
+                {
+                    SendAll(output.WrittenSpan);
+                    output.Reset();
+                    Touch();
+                }
+
+                if (end)
+                {
+                    closedByPeer = true;
+                    break;
+                }
+
+                if (step.Close)
+                {
+                    break;
+                }
+
+                int consumed = checked((int)step.Consumed);
+                if (consumed > 0)
+                {
+                    count -= consumed;
+                    buffer.AsSpan(consumed, count).CopyTo(buffer);
+                    if (count == 0 && buffer.Length > DefaultBufferSize * 2)
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = ArrayPool<byte>.Shared.Rent(DefaultBufferSize);
+                    }
+                }
+            }
+        }
+        catch (Exception ex) when (IsExpectedFailure(ex))
+        {
+            error = DescribeFailure(ex);
+        }
+        catch (Exception ex)
+        {
+            TransportLog.ConnectionFailed(Logger, ex, Server.Name, Peer);
+            error = "internal error";
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            output.Dispose();
+            Finish(error, closedByPeer);
+        }
+    }
+
+    private void SendAll(ReadOnlySpan<byte> data)
+    {
+        while (!data.IsEmpty)
+        {
+            int sent = Socket.Send(data, SocketFlags.None);
+            data = data[sent..];
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using NetKit.Protocols;
+
+namespace NetKit.Transport;
+
+/// <summary>
+/// A UDP server: one socket, one receive loop, each datagram handed to an <see cref="IDatagramHandler"/>
+/// and its reply (if any) sent back to the sender. Buffers are sized for the largest UDP payload, so
+/// nothing is silently truncated, and allocated once.
+/// </summary>
+public sealed class UdpServer : INetworkServer
+{
+    /// <summary>The largest payload of a UDP datagram over IPv4.</summary>
+    public const int MaxDatagramSize = 65_507;
+
+    private readonly IDatagramHandler _handler;
+    private readonly UdpServerOptions _options;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private Socket? _socket;
+    private Task _loop = Task.CompletedTask;
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public UdpServer(string name, IDatagramHandler handler, UdpServerOptions? options = null, ILogger? logger = null)
+    {
+        Name = name;
+        _handler = handler;
+        _options = options ?? new UdpServerOptions();
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    public string Name { get; }
+
+    public string Transport => "udp";
+
+    public IPEndPoint LocalEndPoint { get; private set; } = new(IPAddress.None, 0);
+
+    public Task Completion => _completion.Task;
+
+    public void Start()
+    {
+        if (_socket is not null)
+        {
+            throw new InvalidOperationException($"The {Name} server is already started.");
+        }
+
+        _socket = SocketBinding.Listen(_options.EndPoint, SocketType.Dgram, ProtocolType.Udp, 0);
+        try
+        {
+            _socket.ReceiveBufferSize = _options.ReceiveBufferSize;
+        }
+        catch (SocketException)
+        {
+            // The kernel's cap applies; the default buffer still works.
+        }
+
+        LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
+        TransportLog.Listening(_logger, Name, Transport, LocalEndPoint, "async");
+        _loop = Task.Run(ReceiveLoopAsync);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (!_stop.IsCancellationRequested)
+        {
+            _stop.Cancel();
+            _socket?.Dispose();
+        }
+
+        await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _completion.TrySetResult();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var socket = _socket!;
+        // One byte more than the largest payload lets an oversized datagram (IPv6 jumbo) be told apart.
+        var request = GC.AllocateUninitializedArray<byte>(MaxDatagramSize + 1, pinned: true);
+        var reply = GC.AllocateUninitializedArray<byte>(MaxDatagramSize, pinned: true);
+        var sender = new SocketAddress(socket.AddressFamily);
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                int received = await socket.ReceiveFromAsync(request, SocketFlags.None, sender, _stop.Token).ConfigureAwait(false);
+                NetKitMetrics.DatagramsReceived.Add(1);
+                int length = received > MaxDatagramSize ? -1 : _handler.Handle(request.AsSpan(0, received), reply);
+                if (length < 0)
+                {
+                    NetKitMetrics.DatagramsDropped.Add(1);
+                    if (_logger.IsEnabled(LogLevel.Debug))
+                    {
+                        TransportLog.DatagramDropped(_logger, Name, socket.AddressFamily == AddressFamily.InterNetwork
+                            ? new IPEndPoint(IPAddress.Any, 0).Create(sender) : null);
+                    }
+
+                    continue;
+                }
+
+                await socket.SendToAsync(reply.AsMemory(0, length), SocketFlags.None, sender, _stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException
+                                          || ex is SocketException { SocketErrorCode: SocketError.OperationAborted })
+            {
+                return;
+            }
+            catch (SocketException ex)
+            {
+                // An ICMP error from an earlier reply, or a full send buffer: that datagram is lost, the loop goes on.
+                TransportLog.DatagramError(_logger, Name, ex.SocketErrorCode.ToString());
+            }
+        }
+    }
+}
