@@ -58,6 +58,11 @@ internal sealed class AsyncTcpConnection : TcpConnection, IThreadPoolWorkItem
                     remaining -= step.Consumed;
                     if (writer.UnflushedBytes > 0)
                     {
+                        if (ReplyGate is not null)
+                        {
+                            await ReplyGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                        }
+
                         await writer.FlushAsync().ConfigureAwait(false);
                         Touch();
                     }

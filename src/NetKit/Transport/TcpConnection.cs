@@ -22,6 +22,7 @@ internal abstract class TcpConnection
         Protocol = protocol;
         Server = server;
         Peer = socket.RemoteEndPoint;
+        ReplyGate = protocol as IReplyGate;
     }
 
     public long Id { get; }
@@ -35,6 +36,9 @@ internal abstract class TcpConnection
     protected IConnectionProtocol Protocol { get; }
 
     protected TcpServer Server { get; }
+
+    /// <summary>Set when the core holds replies back until something else happened (see <see cref="IReplyGate"/>).</summary>
+    protected IReplyGate? ReplyGate { get; }
 
     protected ILogger Logger => Server.Logger;
 
@@ -103,6 +107,18 @@ internal abstract class TcpConnection
         else
         {
             TransportLog.ConnectionEnded(Logger, Server.Name, Peer, "closed by server");
+        }
+
+        if (Protocol is IDisposable disposable)
+        {
+            try
+            {
+                disposable.Dispose();
+            }
+            catch (Exception ex)
+            {
+                TransportLog.ConnectionFailed(Logger, ex, Server.Name, Peer);
+            }
         }
 
         Server.OnConnectionFinished(this);

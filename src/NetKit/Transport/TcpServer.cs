@@ -14,7 +14,7 @@ namespace NetKit.Transport;
 /// </summary>
 public sealed class TcpServer : INetworkServer
 {
-    private readonly Func<IConnectionProtocol> _protocolFactory;
+    private readonly Func<ConnectionInfo, IConnectionProtocol> _protocolFactory;
     private readonly ConcurrentDictionary<long, TcpConnection> _connections = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopAccepting = new();
@@ -27,6 +27,13 @@ public sealed class TcpServer : INetworkServer
     private int _stopping;
 
     public TcpServer(string name, Func<IConnectionProtocol> protocolFactory, TcpServerOptions? options = null,
+        ILogger? logger = null)
+        : this(name, _ => protocolFactory(), options, logger)
+    {
+    }
+
+    /// <summary>A server whose cores are told which connection they serve (for client listings).</summary>
+    public TcpServer(string name, Func<ConnectionInfo, IConnectionProtocol> protocolFactory, TcpServerOptions? options = null,
         ILogger? logger = null)
     {
         Name = name;
@@ -293,7 +300,9 @@ public sealed class TcpServer : INetworkServer
         try
         {
             socket.NoDelay = Options.NoDelay;
-            var connection = create(Interlocked.Increment(ref _nextId), socket, _protocolFactory(), this);
+            long id = Interlocked.Increment(ref _nextId);
+            var info = new ConnectionInfo(id, socket.RemoteEndPoint, socket.LocalEndPoint, DateTimeOffset.UtcNow);
+            var connection = create(id, socket, _protocolFactory(info), this);
             _connections[connection.Id] = connection;
             NetKitMetrics.ConnectionsAccepted.Add(1);
             NetKitMetrics.ConnectionsActive.Add(1);

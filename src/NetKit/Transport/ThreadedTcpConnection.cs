@@ -81,6 +81,7 @@ internal sealed class ThreadedTcpConnection : TcpConnection
                 var step = Protocol.Process(new ReadOnlySequence<byte>(buffer, 0, count), end, output);
                 if (output.WrittenCount > 0)
                 {
+                    ReplyGate?.WaitAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
                     SendAll(output.WrittenSpan);
                     output.Reset();
                     Touch();
