@@ -42,15 +42,23 @@ public static class ServiceFactory
                 factory = () => new CountProtocol(total => CountLog.Total(logger, total));
                 break;
             case "kv":
-                var store = settings.Store ?? new KeyValueStore();
-                int maxKvLine = settings.MaxLineLength;
-                factory = () => new KeyValueProtocol(store, maxKvLine);
-                break;
+                var database = new KeyValueDatabase(new KeyValueOptions { MaxLineLength = settings.MaxLineLength }, settings.Store);
+                database.StartExpirySweep();
+                // A RESP bulk string may be far larger than a line: the connection may buffer one whole request.
+                var kvOptions = TcpOptions(endPoint, settings) with
+                {
+                    MaxBufferedInput = (int)Math.Min(int.MaxValue - 1, database.Options.MaxBulkLength + (1024 * 1024)),
+                };
+                return new TcpServer(service.Name, info => new KeyValueProtocol(database, info), kvOptions, logger);
             default:
                 throw new ArgumentException($"unknown TCP service '{service.Name}'", nameof(service));
         }
 
-        var options = new TcpServerOptions
+        return new TcpServer(service.Name, factory, TcpOptions(endPoint, settings), logger);
+    }
+
+    private static TcpServerOptions TcpOptions(IPEndPoint endPoint, ServiceSettings settings) =>
+        new()
         {
             EndPoint = endPoint,
             Model = settings.Model,
@@ -60,6 +68,4 @@ public static class ServiceFactory
             ShutdownGracePeriod = settings.ShutdownGracePeriod,
             Once = settings.Once,
         };
-        return new TcpServer(service.Name, factory, options, logger);
-    }
 }

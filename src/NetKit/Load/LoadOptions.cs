@@ -41,42 +41,43 @@ public sealed record LoadOptions
     /// <summary>Stop after this many round trips in total, warm-up included. 0 = only the duration bounds the run.</summary>
     public long MaxRoundTrips { get; init; }
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range, in words a
+    /// command line can show as they are.</summary>
     public void Validate()
     {
         if (Connections is < 1 or > 100_000)
         {
-            throw new ArgumentException($"connections must be between 1 and 100000 (got {Connections})", nameof(Connections));
+            throw new ArgumentException($"connections must be between 1 and 100000 (got {Connections})");
         }
 
         if (MessageSize < 1 || MessageSize > MaxMessageSize)
         {
-            throw new ArgumentException($"size must be between 1 and {MaxMessageSize} bytes (got {MessageSize})", nameof(MessageSize));
+            throw new ArgumentException($"size must be between 1 and {MaxMessageSize} bytes (got {MessageSize})");
         }
 
         if (Duration <= TimeSpan.Zero || Duration > TimeSpan.FromHours(24))
         {
-            throw new ArgumentException($"duration must be more than 0 s and at most 24 h (got {Duration.TotalSeconds} s)", nameof(Duration));
+            throw new ArgumentException($"duration must be more than 0 s and at most 24 h (got {Duration.TotalSeconds} s)");
         }
 
         if (Warmup < TimeSpan.Zero || Warmup > TimeSpan.FromHours(1))
         {
-            throw new ArgumentException($"warmup must be between 0 s and 1 h (got {Warmup.TotalSeconds} s)", nameof(Warmup));
+            throw new ArgumentException($"warmup must be between 0 s and 1 h (got {Warmup.TotalSeconds} s)");
         }
 
         if (ConnectTimeout <= TimeSpan.Zero || RequestTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentException("timeouts must be positive", nameof(ConnectTimeout));
+            throw new ArgumentException("timeouts must be positive");
         }
 
         if (ConnectConcurrency < 1)
         {
-            throw new ArgumentException($"connect concurrency must be at least 1 (got {ConnectConcurrency})", nameof(ConnectConcurrency));
+            throw new ArgumentException($"connect concurrency must be at least 1 (got {ConnectConcurrency})");
         }
 
         if (MaxRoundTrips < 0)
         {
-            throw new ArgumentException($"max round trips must not be negative (got {MaxRoundTrips})", nameof(MaxRoundTrips));
+            throw new ArgumentException($"max round trips must not be negative (got {MaxRoundTrips})");
         }
     }
 }

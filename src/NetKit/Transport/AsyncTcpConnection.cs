@@ -22,6 +22,7 @@ internal sealed class AsyncTcpConnection : TcpConnection, IThreadPoolWorkItem
     public override void RequestStop()
     {
         StopRequested = true;
+        Interlocked.MemoryBarrier(); // pairs with the fence in RunAsync
         _reader?.CancelPendingRead();
     }
 
@@ -37,6 +38,9 @@ internal sealed class AsyncTcpConnection : TcpConnection, IThreadPoolWorkItem
         var writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(
             minimumBufferSize: MinimumSegmentSize, leaveOpen: true));
         _reader = reader;
+        // Store then load, against RequestStop's store of StopRequested then load of _reader: without a
+        // full fence both sides may read the old value and the stop request would be missed.
+        Interlocked.MemoryBarrier();
         if (StopRequested)
         {
             reader.CancelPendingRead();
@@ -47,6 +51,12 @@ internal sealed class AsyncTcpConnection : TcpConnection, IThreadPoolWorkItem
             while (true)
             {
                 var result = await reader.ReadAsync().ConfigureAwait(false);
+                if (Aborted)
+                {
+                    // Abort's shutdown can end the read as if the peer had closed: not the peer's end of stream.
+                    break;
+                }
+
                 var buffer = result.Buffer;
                 bool end = result.IsCompleted;
                 Touch();

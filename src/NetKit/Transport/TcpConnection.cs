@@ -50,6 +50,13 @@ internal abstract class TcpConnection
 
     public long LastActivity => Volatile.Read(ref _lastActivity);
 
+    /// <summary>
+    /// True once <see cref="Abort"/> has run. It is set before the socket is shut down, so a read that the
+    /// shutdown wakes with 0 bytes sees it: that 0 is our cut, not the peer's end of stream, and a request
+    /// received in part must not be run as if it were the peer's final one.
+    /// </summary>
+    protected bool Aborted => Volatile.Read(ref _aborted) != 0;
+
     protected void Touch() => Volatile.Write(ref _lastActivity, Environment.TickCount64);
 
     /// <summary>Asks the connection to close at its next request boundary.</summary>

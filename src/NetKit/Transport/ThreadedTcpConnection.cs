@@ -22,6 +22,10 @@ internal sealed class ThreadedTcpConnection : TcpConnection
     public override void RequestStop()
     {
         StopRequested = true;
+        // Store then load, against the loop's store of _waitingAtBoundary then load of StopRequested:
+        // without a full fence both sides may read the old value, and the connection would sit in its
+        // receive until the grace period cuts it.
+        Interlocked.MemoryBarrier();
         if (_waitingAtBoundary)
         {
             // Wakes the blocked receive with 0 bytes; the loop reads StopRequested and closes.
@@ -61,6 +65,7 @@ internal sealed class ThreadedTcpConnection : TcpConnection
                 }
 
                 _waitingAtBoundary = count == 0 && Protocol.AtRequestBoundary;
+                Interlocked.MemoryBarrier(); // pairs with the fence in RequestStop
                 if (_waitingAtBoundary && StopRequested)
                 {
                     error = "server stopping";
@@ -69,6 +74,12 @@ internal sealed class ThreadedTcpConnection : TcpConnection
 
                 int n = Socket.Receive(buffer, count, buffer.Length - count, SocketFlags.None);
                 _waitingAtBoundary = false;
+                if (n == 0 && Aborted)
+                {
+                    // Abort's shutdown woke the receive: not the peer's end of stream.
+                    break;
+                }
+
                 Touch();
                 if (n == 0 && StopRequested && count == 0 && Protocol.AtRequestBoundary)
                 {

@@ -1,34 +1,76 @@
 using System.Buffers;
+using System.Net;
+using System.Text;
+using NetKit.Transport;
 
 namespace NetKit.Protocols.KeyValue;
 
 /// <summary>
-/// The kv service's connection core: <c>SET key value</c>, <c>GET key</c> and <c>QUIT</c>, one command a
-/// line, over a <see cref="KeyValueStore"/> shared by all connections.
+/// The kv service's connection core. Each request is recognised by its first byte: <c>*</c> starts a
+/// RESP2 multibulk request, answered in RESP (so redis-cli, redis-benchmark and client libraries work);
+/// anything else is an inline line in the seed's text protocol (<c>SET key value</c> → <c>OK</c>,
+/// <c>GET key</c> → the value or <c>(nil)</c>). Every complete request in the input is executed in one
+/// call and all replies go to the same output, so a pipelining client gets its replies in one send.
 /// </summary>
-/// <remarks>
-/// Every complete line in the input is executed in one call and all replies go to the same output, so a
-/// pipelining client gets a whole batch of replies in one send.
-/// </remarks>
-public sealed class KeyValueProtocol : IConnectionProtocol
+public sealed class KeyValueProtocol : IConnectionProtocol, IReplyGate, IDisposable
 {
-    /// <summary>The default limit on a request line's content, in bytes (64 KiB).</summary>
+    /// <summary>The default limit on an inline request line's content, in bytes (64 KiB).</summary>
     public const int DefaultMaxLineLength = 64 * 1024;
 
-    private readonly KeyValueStore _store;
+    private readonly KeyValueDatabase _database;
+    private readonly CommandTable _commands = CommandTable.Default;
+    private readonly RespRequestParser _resp;
     private readonly int _maxLineLength;
+    private ArgRange[] _inlineArgs = new ArgRange[8];
     private bool _atRequestBoundary = true;
+    private long _awaitingDurable;
+    private int _disposed;
 
-    /// <param name="store">The data, shared with the server's other connections.</param>
-    /// <param name="maxLineLength">Longest accepted request line in bytes, excluding <c>\r\n</c>; a longer
-    /// one is answered <c>ERR line too long</c> and closes the connection.</param>
+    /// <summary>A connection to a database of its own over <paramref name="store"/> (no password, no log).</summary>
     public KeyValueProtocol(KeyValueStore store, int maxLineLength = DefaultMaxLineLength)
+        : this(new KeyValueDatabase(new KeyValueOptions { MaxLineLength = maxLineLength }, store ?? throw new ArgumentNullException(nameof(store))))
     {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxLineLength);
-        _store = store;
-        _maxLineLength = maxLineLength;
     }
+
+    /// <param name="database">The data and settings, shared with the server's other connections.</param>
+    /// <param name="connection">The connection served, for CLIENT LIST; null when there is no socket (tests).</param>
+    public KeyValueProtocol(KeyValueDatabase database, ConnectionInfo? connection = null)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(database.Options.MaxLineLength);
+        _database = database;
+        _maxLineLength = database.Options.MaxLineLength;
+        _resp = new RespRequestParser(database.Options.MaxBulkLength, database.Options.MaxArrayLength);
+        RemoteEndPoint = connection?.RemoteEndPoint;
+        LocalEndPoint = connection?.LocalEndPoint;
+        ConnectedAtMs = database.Store.NowMs;
+        LastCommandAtMs = ConnectedAtMs;
+        Authenticated = !database.RequiresPassword;
+        Id = database.Register(this);
+    }
+
+    /// <summary>The client's id (CLIENT ID), unique within its database.</summary>
+    public long Id { get; }
+
+    public EndPoint? RemoteEndPoint { get; }
+
+    public EndPoint? LocalEndPoint { get; }
+
+    public long ConnectedAtMs { get; }
+
+    /// <summary>When the last command ran, Unix ms (CLIENT LIST's idle).</summary>
+    public long LastCommandAtMs { get; private set; }
+
+    /// <summary>The last command's name in lower case (CLIENT LIST's cmd).</summary>
+    public string LastCommand { get; private set; } = "NULL";
+
+    /// <summary>The name given with CLIENT SETNAME, or null.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>True once AUTH succeeded, or from the start when no password is set.</summary>
+    public bool Authenticated { get; set; }
+
+    internal KeyValueDatabase Database => _database;
 
     /// <inheritdoc />
     public bool AtRequestBoundary => _atRequestBoundary;
@@ -36,22 +78,59 @@ public sealed class KeyValueProtocol : IConnectionProtocol
     /// <inheritdoc />
     public ProtocolStep Process(ReadOnlySequence<byte> input, bool endOfStream, IBufferWriter<byte> output)
     {
-        var reader = new SequenceReader<byte>(input);
+        long consumed = 0;
+        ReadOnlySequence<byte> remaining = input;
         while (true)
         {
-            // RESP2 requests (a leading '*') will be recognised here, per request, and parsed beside the
-            // inline form into the same KeyValueCommands calls.
+            var reader = new SequenceReader<byte>(remaining);
+            if (!reader.TryPeek(out byte first))
+            {
+                _atRequestBoundary = true;
+                return endOfStream ? ProtocolStep.CloseAfter(consumed) : ProtocolStep.Continue(consumed);
+            }
+
+            if (first == (byte)'*')
+            {
+                switch (_resp.TryParse(remaining, out long length, out string? error))
+                {
+                    case RespParseStatus.Complete:
+                        bool close = ExecuteResp(remaining.Slice(0, length), output);
+                        consumed += length;
+                        remaining = remaining.Slice(length);
+                        if (close)
+                        {
+                            _atRequestBoundary = true;
+                            return ProtocolStep.CloseAfter(consumed);
+                        }
+
+                        continue;
+
+                    case RespParseStatus.Incomplete:
+                        _atRequestBoundary = false;
+                        // A request cut off by the end of the stream can never complete.
+                        return endOfStream ? ProtocolStep.CloseAfter(input.Length) : ProtocolStep.Continue(consumed);
+
+                    default:
+                        new ReplyWriter(output, ReplyMode.Resp).Error(error!);
+                        _atRequestBoundary = true;
+                        return ProtocolStep.CloseAfter(input.Length);
+                }
+            }
+
             switch (LineFramer.TryReadLine(ref reader, endOfStream, _maxLineLength, out ReadOnlySequence<byte> line))
             {
                 case LineReadResult.Line:
-                    if (ExecuteInline(line, output))
+                    bool quit = ExecuteInline(line, output);
+                    consumed += reader.Consumed;
+                    remaining = remaining.Slice(reader.Consumed);
+                    if (quit)
                     {
                         _atRequestBoundary = true;
                         // Commands pipelined after QUIT are never executed.
-                        return ProtocolStep.CloseAfter(reader.Consumed);
+                        return ProtocolStep.CloseAfter(consumed);
                     }
 
-                    break;
+                    continue;
 
                 case LineReadResult.TooLong:
                     output.Write("ERR line too long\n"u8);
@@ -59,8 +138,54 @@ public sealed class KeyValueProtocol : IConnectionProtocol
                     return ProtocolStep.CloseAfter(input.Length);
 
                 default:
-                    _atRequestBoundary = reader.End;
-                    return endOfStream ? ProtocolStep.CloseAfter(input.Length) : ProtocolStep.Continue(reader.Consumed);
+                    _atRequestBoundary = false;
+                    return endOfStream ? ProtocolStep.CloseAfter(input.Length) : ProtocolStep.Continue(consumed);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask WaitAsync(CancellationToken cancellationToken)
+    {
+        long sequence = _awaitingDurable;
+        if (sequence == 0 || _database.Log is not { } log)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        _awaitingDurable = 0;
+        return log.WaitDurableAsync(sequence, cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _database.Unregister(Id);
+        }
+    }
+
+    private bool ExecuteResp(in ReadOnlySequence<byte> request, IBufferWriter<byte> output)
+    {
+        if (_resp.ArgumentCount == 0)
+        {
+            // "*0\r\n" and "*-1\r\n" are empty requests: Redis skips them without a reply.
+            return false;
+        }
+
+        byte[]? rented = null;
+        try
+        {
+            var bytes = LineFramer.AsSpan(request, ref rented);
+            var context = new CommandContext(this, _database, new ReplyWriter(output, ReplyMode.Resp), bytes, _resp.Arguments);
+            Dispatch(ref context);
+            return context.CloseConnection;
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
             }
         }
     }
@@ -84,62 +209,149 @@ public sealed class KeyValueProtocol : IConnectionProtocol
 
     private bool ExecuteInline(ReadOnlySpan<byte> line, IBufferWriter<byte> output)
     {
-        line = line.TrimStart((byte)' ');
-        if (line.IsEmpty)
+        var reply = new ReplyWriter(output, ReplyMode.Text);
+        int start = IndexOfNonSpace(line, 0);
+        if (start < 0)
         {
             // As in Redis: redis-cli --pipe sends empty lines and expects no reply to them.
             return false;
         }
 
-        int nameEnd = line.IndexOf((byte)' ');
-        ReadOnlySpan<byte> name = nameEnd < 0 ? line : line[..nameEnd];
-        ReadOnlySpan<byte> arguments = nameEnd < 0 ? default : line[(nameEnd + 1)..].TrimStart((byte)' ');
+        int nameEnd = line[start..].IndexOfAny((byte)' ', (byte)'\t');
+        nameEnd = nameEnd < 0 ? line.Length : start + nameEnd;
+        ReadOnlySpan<byte> name = line[start..nameEnd];
+        int argsStart = IndexOfNonSpace(line, nameEnd);
 
-        switch (KeyValueCommands.Identify(name))
+        // The seed's text protocol: SET's value is the rest of the line, spaces included, and GET and
+        // SET keep their own usage errors.
+        if (Ascii.EqualsIgnoreCase(name, "SET"u8))
         {
-            case KeyValueCommand.Get:
-                ExecuteGet(arguments, output);
+            int keyEnd = argsStart < 0 ? -1 : line[argsStart..].IndexOf((byte)' ');
+            if (keyEnd <= 0 || argsStart + keyEnd + 1 >= line.Length)
+            {
+                reply.Error("ERR usage: SET <key> <value>"u8);
                 return false;
+            }
 
-            case KeyValueCommand.Set:
-                ExecuteSet(arguments, output);
-                return false;
-
-            case KeyValueCommand.Quit:
-                return true;
-
-            default:
-                output.Write("ERR unknown command\n"u8);
-                return false;
+            keyEnd += argsStart;
+            return DispatchInline(line, start, name.Length, [new ArgRange(argsStart, keyEnd - argsStart), new ArgRange(keyEnd + 1, line.Length - keyEnd - 1)], reply);
         }
+
+        if (Ascii.EqualsIgnoreCase(name, "GET"u8))
+        {
+            int keyEnd = argsStart < 0 ? -1 : line[argsStart..].IndexOf((byte)' ');
+            int keyLength = argsStart < 0 ? 0 : keyEnd < 0 ? line.Length - argsStart : keyEnd;
+            // Trailing spaces are forgiven; a second word is not, since inline keys cannot contain spaces.
+            bool extra = keyEnd >= 0 && IndexOfNonSpace(line, argsStart + keyEnd) >= 0;
+            if (keyLength == 0 || extra)
+            {
+                reply.Error("ERR usage: GET <key>"u8);
+                return false;
+            }
+
+            return DispatchInline(line, start, name.Length, [new ArgRange(argsStart, keyLength)], reply);
+        }
+
+        if (Ascii.EqualsIgnoreCase(name, "QUIT"u8))
+        {
+            return true;
+        }
+
+        if (!_commands.TryGet(name, out _))
+        {
+            reply.Error("ERR unknown command"u8);
+            return false;
+        }
+
+        // Any other command inline: arguments split on spaces, as Redis's inline form.
+        int count = 0;
+        int i = argsStart;
+        while (i >= 0 && i < line.Length)
+        {
+            int end = line[i..].IndexOfAny((byte)' ', (byte)'\t');
+            end = end < 0 ? line.Length : i + end;
+            if (count == _inlineArgs.Length)
+            {
+                Array.Resize(ref _inlineArgs, count * 2);
+            }
+
+            _inlineArgs[count++] = new ArgRange(i, end - i);
+            i = IndexOfNonSpace(line, end);
+        }
+
+        return DispatchInline(line, start, name.Length, _inlineArgs.AsSpan(0, count), reply);
     }
 
-    private void ExecuteGet(ReadOnlySpan<byte> arguments, IBufferWriter<byte> output)
+    private bool DispatchInline(ReadOnlySpan<byte> line, int nameStart, int nameLength, ReadOnlySpan<ArgRange> arguments, ReplyWriter reply)
     {
-        int keyEnd = arguments.IndexOf((byte)' ');
-        ReadOnlySpan<byte> key = keyEnd < 0 ? arguments : arguments[..keyEnd];
-        // Trailing spaces are forgiven; a second word is not, since keys cannot contain spaces inline.
-        bool extraArguments = keyEnd >= 0 && !arguments[keyEnd..].TrimStart((byte)' ').IsEmpty;
-        if (key.IsEmpty || extraArguments)
+        Span<ArgRange> all = arguments.Length < 16 ? stackalloc ArgRange[arguments.Length + 1] : new ArgRange[arguments.Length + 1];
+        all[0] = new ArgRange(nameStart, nameLength);
+        arguments.CopyTo(all[1..]);
+        var context = new CommandContext(this, _database, reply, line, all);
+        Dispatch(ref context);
+        return context.CloseConnection;
+    }
+
+    private void Dispatch(ref CommandContext context)
+    {
+        var reply = context.Reply;
+        if (!_commands.TryGet(context[0], out CommandSpec? spec))
         {
-            output.Write("ERR usage: GET <key>\n"u8);
+            reply.Error(UnknownCommand(ref context));
             return;
         }
 
-        KeyValueCommands.Get<InlineReplyFormat>(_store, key, output);
-    }
-
-    private void ExecuteSet(ReadOnlySpan<byte> arguments, IBufferWriter<byte> output)
-    {
-        int keyEnd = arguments.IndexOf((byte)' ');
-        // The value is everything after the space that ends the key, spaces included.
-        ReadOnlySpan<byte> value = keyEnd < 0 ? default : arguments[(keyEnd + 1)..];
-        if (keyEnd <= 0 || value.IsEmpty)
+        if (!spec.AcceptsArgumentCount(context.Count))
         {
-            output.Write("ERR usage: SET <key> <value>\n"u8);
+            context.WrongArity();
             return;
         }
 
-        KeyValueCommands.Set<InlineReplyFormat>(_store, arguments[..keyEnd], value, output);
+        if (!Authenticated && (spec.Flags & CommandFlags.NoAuth) == 0)
+        {
+            reply.Error("NOAUTH Authentication required."u8);
+            return;
+        }
+
+        if ((spec.Flags & CommandFlags.DenyOom) != 0 && _database.IsOverMaxMemory)
+        {
+            reply.Error("OOM command not allowed when used memory > 'maxmemory'."u8);
+            return;
+        }
+
+        Interlocked.Increment(ref spec.Calls);
+        _database.CountCommand();
+        LastCommand = spec.Name;
+        LastCommandAtMs = _database.Store.NowMs;
+        spec.Handler(ref context);
+        if ((spec.Flags & CommandFlags.Write) != 0 && _database.Log is { } log)
+        {
+            _awaitingDurable = log.AppendedSequence;
+        }
+    }
+
+    private static string UnknownCommand(ref CommandContext context)
+    {
+        var message = new StringBuilder("ERR unknown command '");
+        message.Append(Truncate(context[0])).Append("', with args beginning with: ");
+        for (int i = 1; i < context.Count && i < 16; i++)
+        {
+            message.Append('\'').Append(Truncate(context[i])).Append("' ");
+        }
+
+        return message.ToString();
+
+        static string Truncate(ReadOnlySpan<byte> text) => Encoding.UTF8.GetString(text.Length > 128 ? text[..128] : text);
+    }
+
+    private static int IndexOfNonSpace(ReadOnlySpan<byte> line, int from)
+    {
+        if (from < 0 || from >= line.Length)
+        {
+            return -1;
+        }
+
+        int i = line[from..].IndexOfAnyExcept((byte)' ', (byte)'\t');
+        return i < 0 ? -1 : from + i;
     }
 }

@@ -1,0 +1,18 @@
+namespace NetKit.Protocols.KeyValue;
+
+/// <summary>What a command is allowed to do, as COMMAND INFO reports it and the dispatcher enforces it.</summary>
+[Flags]
+internal enum CommandFlags
+{
+    None = 0,
+    Write = 1,
+    ReadOnly = 2,
+    /// <summary>Refused with -OOM when the server is over <c>--maxmemory</c>.</summary>
+    DenyOom = 4,
+    Fast = 8,
+    /// <summary>Allowed before AUTH.</summary>
+    NoAuth = 16,
+    Admin = 32,
+    Loading = 64,
+    Stale = 128,
+}
