@@ -42,7 +42,9 @@ public static class ServiceFactory
                 factory = () => new CountProtocol(total => CountLog.Total(logger, total));
                 break;
             case "kv":
-                var database = new KeyValueDatabase(new KeyValueOptions { MaxLineLength = settings.MaxLineLength }, settings.Store);
+                var database = settings.Database
+                    ?? new KeyValueDatabase(settings.KeyValue with { MaxLineLength = settings.MaxLineLength }, settings.Store);
+                KeyValueMetrics.Track(database);
                 database.StartExpirySweep();
                 // A RESP bulk string may be far larger than a line: the connection may buffer one whole request.
                 var kvOptions = TcpOptions(endPoint, settings) with

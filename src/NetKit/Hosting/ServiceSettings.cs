@@ -26,8 +26,14 @@ public sealed record ServiceSettings
     /// <summary>lines and kv: the longest line accepted.</summary>
     public int MaxLineLength { get; init; } = LinesProtocol.DefaultMaxLineLength;
 
-    /// <summary>kv: the store to serve; a new empty one when null.</summary>
+    /// <summary>kv: the store to serve; a new empty one when null (ignored when <see cref="Database"/> is set).</summary>
     public KeyValueStore? Store { get; init; }
+
+    /// <summary>kv: limits, password and memory cap for a database the factory creates.</summary>
+    public KeyValueOptions KeyValue { get; init; } = new();
+
+    /// <summary>kv: a database already opened (with its log replayed and attached); the factory makes one when null.</summary>
+    public KeyValueDatabase? Database { get; init; }
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

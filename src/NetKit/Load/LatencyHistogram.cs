@@ -95,7 +95,8 @@ public sealed class LatencyHistogram
             seen += _counts[i];
             if (seen >= rank)
             {
-                return Math.Min(Math.Max(HighestValueOf(i), Min), Max);
+                // The last bucket also holds everything beyond the tracked range: only Max is honest there.
+                return i == _counts.Length - 1 ? Max : Math.Min(Math.Max(HighestValueOf(i), Min), Max);
             }
         }
 

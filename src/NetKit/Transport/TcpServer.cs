@@ -119,13 +119,17 @@ public sealed class TcpServer : INetworkServer
         {
             await all.WaitAsync(Options.ShutdownGracePeriod, cancellationToken).ConfigureAwait(false);
         }
-        catch (TimeoutException)
+        catch (Exception ex) when (ex is TimeoutException
+                                      || (ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
+            // A cancelled stop means "no longer graceful" (as for IHostedService.StopAsync): cut the rest now.
+            // Returning with connections still running would leave Completion unset, and every later
+            // StopAsync or DisposeAsync waiting on it for ever.
             var left = _connections.Values.ToArray();
             TransportLog.GraceExpired(Logger, Name, left.Length);
             foreach (var connection in left)
             {
-                connection.Abort("cut: shutdown grace period over");
+                connection.Abort(ex is TimeoutException ? "cut: shutdown grace period over" : "cut: stop cancelled");
             }
 
             await all.ConfigureAwait(false);

@@ -91,7 +91,7 @@ public class KeyValueProtocolTests
     [Theory]
     [InlineData("FOO\n")]
     [InlineData("GETX a\n")]
-    [InlineData("DEL a\n")]
+    [InlineData("FROB a\n")]
     [InlineData("SETS a b\n")]
     public void UnknownCommands(string input)
     {

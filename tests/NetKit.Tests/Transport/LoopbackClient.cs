@@ -80,10 +80,22 @@ public sealed class LoopbackClient : IDisposable
     }
 
     /// <summary>Reads exactly as many bytes as <paramref name="expected"/> has and checks they are it.</summary>
+    /// <remarks>Fails as soon as what arrived differs, rather than waiting for bytes that will never come.</remarks>
     public async Task ExpectAsync(string expected)
     {
-        byte[] bytes = await ReadExactlyAsync(Encoding.UTF8.GetByteCount(expected));
-        Assert.Equal(Escape(Encoding.UTF8.GetBytes(expected)), Escape(bytes));
+        byte[] want = Encoding.UTF8.GetBytes(expected);
+        var got = new byte[want.Length];
+        int filled = 0;
+        using var deadline = new CancellationTokenSource(Timeout);
+        while (filled < want.Length)
+        {
+            int n = await ReceiveAsync(got.AsMemory(filled), deadline.Token);
+            filled += n;
+            if (n == 0 || !got.AsSpan(0, filled).SequenceEqual(want.AsSpan(0, filled)))
+            {
+                Assert.Equal(Escape(want), Escape(got.AsSpan(0, filled)) + (n == 0 ? " (then the server closed)" : "..."));
+            }
+        }
     }
 
     /// <summary>Reads until the server closes. A reset counts as a close only when <paramref name="allowReset"/>.</summary>

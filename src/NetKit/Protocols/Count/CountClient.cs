@@ -46,7 +46,7 @@ public sealed class CountClient : IAsyncDisposable, IDisposable
         _connection.ShutdownSend();
         var reply = await _connection.ReadLineAsync(cancellationToken: cancellationToken).ConfigureAwait(false)
             ?? throw new NetKitException(NetErrorKind.ConnectionReset, $"no reply from {Remote}",
-                $"no reply from {Remote}: the server closed the connection without a total");
+                "the server closed the connection without a total");
         if (reply.Length > 0 && !reply.AsSpan().ContainsAnyExceptInRange('0', '9')
             && long.TryParse(reply, NumberStyles.None, CultureInfo.InvariantCulture, out long total))
         {
@@ -54,7 +54,7 @@ public sealed class CountClient : IAsyncDisposable, IDisposable
         }
 
         throw new NetKitException(NetErrorKind.ProtocolViolation, $"bad reply from {Remote}",
-            $"bad reply from {Remote}: expected a byte count, got '{Shorten(reply)}'");
+            $"expected a byte count, got '{Shorten(reply)}'");
     }
 
     public void Dispose() => _connection.Dispose();

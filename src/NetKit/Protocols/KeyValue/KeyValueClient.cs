@@ -95,7 +95,7 @@ public sealed class KeyValueClient : IAsyncDisposable, IDisposable
     private async Task<string> ExchangeAsync(string line, CancellationToken cancellationToken) =>
         await SendCommandAsync(line, cancellationToken).ConfigureAwait(false)
         ?? throw new NetKitException(NetErrorKind.ConnectionReset, $"no reply from {Remote}",
-            $"no reply from {Remote}: the server closed the connection");
+            "the server closed the connection");
 
     private static void ValidateKey(string key)
     {
@@ -111,5 +111,5 @@ public sealed class KeyValueClient : IAsyncDisposable, IDisposable
 
     private NetKitException Unexpected(string reply, string expected) =>
         new(NetErrorKind.ProtocolViolation, $"bad reply from {Remote}",
-            $"bad reply from {Remote}: expected {expected}, got '{(reply.Length <= 40 ? reply : reply[..40] + "...")}'");
+            $"expected {expected}, got '{(reply.Length <= 40 ? reply : reply[..40] + "...")}'");
 }

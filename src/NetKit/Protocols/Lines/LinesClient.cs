@@ -48,7 +48,7 @@ public sealed class LinesClient : IAsyncDisposable, IDisposable
         {
             var reply = await SendLineAsync(line, cancellationToken).ConfigureAwait(false)
                 ?? throw new NetKitException(NetErrorKind.ConnectionReset, $"no reply from {Remote}",
-                    $"no reply from {Remote}: the server closed the connection");
+                    "the server closed the connection");
             yield return reply;
             if (reply == Goodbye)
             {

@@ -51,6 +51,6 @@ public sealed class TimeClient
 
         string shown = Encoding.UTF8.GetString(reply[..Math.Min(reply.Length, 40)]);
         throw new NetKitException(NetErrorKind.ProtocolViolation, $"bad reply from {remote}",
-            $"bad reply from {remote}: expected the time in seconds, got '{shown}'");
+            $"expected the time in seconds, got '{shown}'");
     }
 }

@@ -1,0 +1,30 @@
+using System.CommandLine;
+using NetKit.Hosting;
+
+namespace NetKit.Cli.Commands;
+
+/// <summary>The options every TCP server command takes (model and limits), turned into <see cref="ServiceSettings"/>.</summary>
+public sealed class TcpServerOptionSet
+{
+    private readonly Option<Transport.ConnectionModel> _model = CliOptions.Model();
+    private readonly Option<int> _maxConnections = CliOptions.MaxConnections();
+    private readonly Option<int> _maxThreads = CliOptions.MaxThreads();
+    private readonly Option<double> _idleTimeout = CliOptions.IdleTimeout();
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(_model);
+        command.Options.Add(_maxConnections);
+        command.Options.Add(_maxThreads);
+        command.Options.Add(_idleTimeout);
+    }
+
+    public ServiceSettings ToSettings(ParseResult result, bool once = false) => new()
+    {
+        Model = result.GetValue(_model),
+        MaxConnections = result.GetValue(_maxConnections),
+        MaxThreads = result.GetValue(_maxThreads),
+        IdleTimeout = TimeSpan.FromSeconds(result.GetValue(_idleTimeout)),
+        Once = once,
+    };
+}

@@ -1,0 +1,85 @@
+using System.Net.Sockets;
+
+namespace NetKit.Tests.Cli;
+
+/// <summary>The server commands: what they print, and how they end.</summary>
+public sealed class CliServerTests
+{
+    [Fact]
+    public async Task Serve_starts_all_six_services_and_SIGTERM_ends_it_with_exit_0()
+    {
+        using var server = NetkitProcess.Start("serve", "--bind-address", "127.0.0.1", "--ephemeral-ports");
+        await server.WaitForListeningAsync(6);
+
+        Assert.Equal(
+            [("count", "tcp"), ("echo", "tcp"), ("kv", "tcp"), ("lines", "tcp"), ("time", "udp"), ("udp-echo", "udp")],
+            server.Endpoints.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => (e.Key, e.Value.Transport)));
+        Assert.All(server.Endpoints.Values, e => Assert.NotEqual(0, e.Port));
+
+        // Proof the services answer, not just bind.
+        var echo = await NetkitProcess.RunAsync(["echo", "send", "x", "--connect", $"127.0.0.1:{server.Endpoints["echo"].Port}"]);
+        CliClientTests.AssertSuccess(echo, "Server replied: x");
+
+        server.Terminate();
+        var result = await server.WaitForExitAsync();
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(6, result.StdoutLines.Length);
+        Assert.DoesNotContain("   at ", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Service_serve_prints_one_line_with_the_real_port_and_SIGTERM_ends_it_with_exit_0()
+    {
+        using var server = await NetkitProcess.StartServerAsync("lines");
+
+        server.Terminate();
+        var result = await server.WaitForExitAsync();
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal([$"lines listening on tcp 127.0.0.1:{server.Port}"], result.StdoutLines);
+    }
+
+    [Fact]
+    public async Task Count_serve_once_exits_0_after_one_client()
+    {
+        using var server = NetkitProcess.Start("count", "serve", "--once", "--bind", "127.0.0.1:0");
+        await server.WaitForListeningAsync(1);
+
+        var client = await NetkitProcess.RunAsync(["count", "send", "--connect", CliClientTests.Address(server)], stdin: "abc");
+        var result = await server.WaitForExitAsync();
+
+        CliClientTests.AssertSuccess(client, "Server counted: 3 bytes");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("received 3 bytes total", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Servers_log_connections_on_stderr_only()
+    {
+        using var server = NetkitProcess.Start("echo", "serve", "--bind", "127.0.0.1:0");
+        await server.WaitForListeningAsync(1);
+
+        var client = await NetkitProcess.RunAsync(["echo", "send", "hi", "--connect", CliClientTests.Address(server)]);
+        server.Terminate();
+        var result = await server.WaitForExitAsync();
+
+        CliClientTests.AssertSuccess(client, "Server replied: hi");
+        Assert.Single(result.StdoutLines);
+        Assert.Contains("New connection from", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Serve_on_a_taken_port_fails_with_address_in_use()
+    {
+        using var taken = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        int port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+
+        var result = await NetkitProcess.RunAsync(["echo", "serve", "--bind", $"127.0.0.1:{port}"]);
+
+        Assert.True(result.ExitCode == 3, result.ToString());
+        Assert.Equal([$"netkit: cannot listen on 127.0.0.1:{port}: address already in use"], result.StderrLines);
+        Assert.Equal(string.Empty, result.Stdout);
+    }
+}

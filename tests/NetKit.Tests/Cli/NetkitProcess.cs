@@ -1,0 +1,248 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using System.Text.RegularExpressions;
+using System.Threading.Channels;
+
+namespace NetKit.Tests.Cli;
+
+/// <summary>
+/// A <c>netkit</c> process started from the test output directory, its output captured line by line.
+/// Servers are started on port 0 and the real port is read from their <c>listening on</c> line, never
+/// guessed and never waited for by sleeping. Dispose kills this one process (by its handle) if it still runs.
+/// </summary>
+public sealed partial class NetkitProcess : IDisposable
+{
+    /// <summary>Generous, since a loaded CI machine may take seconds to start a .NET process; a passing
+    /// test never waits for it.</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
+
+    public static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(20);
+
+    private static readonly Lazy<string> CliPath = new(FindCli);
+
+    private readonly Process _process;
+    private readonly Channel<string> _stdoutLines = Channel.CreateUnbounded<string>();
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+    private readonly object _gate = new();
+
+    private NetkitProcess(IEnumerable<string> arguments)
+    {
+        var startInfo = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        startInfo.ArgumentList.Add(CliPath.Value);
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        Arguments = string.Join(' ', startInfo.ArgumentList.Skip(1));
+        _process = new Process { StartInfo = startInfo };
+        _process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                _stdoutLines.Writer.TryComplete();
+                return;
+            }
+
+            lock (_gate)
+            {
+                _stdout.Append(e.Data).Append('\n');
+            }
+
+            _stdoutLines.Writer.TryWrite(e.Data);
+        };
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (_gate)
+                {
+                    _stderr.Append(e.Data).Append('\n');
+                }
+            }
+        };
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string Arguments { get; }
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The port of the first listening line (the only one for a single service).</summary>
+    public int Port => Endpoints.Count > 0 ? Endpoints.Values.First().Port
+        : throw new InvalidOperationException("The process has not reported a listening endpoint.");
+
+    /// <summary>Service name → transport and port, from the listening lines read so far.</summary>
+    public Dictionary<string, (string Transport, int Port)> Endpoints { get; } = [];
+
+    public StreamWriter StandardInput => _process.StandardInput;
+
+    public string Stderr
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _stderr.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts <c>netkit ARGS</c> without waiting for anything.</summary>
+    public static NetkitProcess Start(params string[] arguments) => new(arguments);
+
+    /// <summary>Starts <c>netkit SERVICE serve --bind 127.0.0.1:0 EXTRA...</c> and waits for its listening line.</summary>
+    public static async Task<NetkitProcess> StartServerAsync(string service, params string[] extraArguments)
+    {
+        var process = Start(["--log-level", "warning", service, "serve", "--bind", "127.0.0.1:0", .. extraArguments]);
+        try
+        {
+            await process.WaitForListeningAsync(1).ConfigureAwait(false);
+            return process;
+        }
+        catch
+        {
+            process.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Runs <c>netkit ARGS</c> to completion, feeding it <paramref name="stdin"/> (or an empty stdin).</summary>
+    public static async Task<NetkitResult> RunAsync(string[] arguments, string? stdin = null, TimeSpan? timeout = null)
+    {
+        using var process = Start(arguments);
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin).ConfigureAwait(false);
+        }
+
+        process.StandardInput.Close();
+        return await process.WaitForExitAsync(timeout ?? ExitTimeout).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads stdout until <paramref name="count"/> listening lines have come, recording their ports.</summary>
+    public async Task WaitForListeningAsync(int count)
+    {
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        try
+        {
+            while (Endpoints.Count < count)
+            {
+                string line = await _stdoutLines.Reader.ReadAsync(timeout.Token).ConfigureAwait(false);
+                var match = ListeningLine().Match(line);
+                if (match.Success)
+                {
+                    Endpoints[match.Groups["name"].Value] =
+                        (match.Groups["transport"].Value, int.Parse(match.Groups["port"].Value, CultureInfo.InvariantCulture));
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
+        {
+            string how = ex is ChannelClosedException ? "closed stdout" : $"did not report within {StartTimeout.TotalSeconds} s";
+            throw new InvalidOperationException(
+                $"netkit {Arguments} {how} ({Endpoints.Count} of {count} listening lines).\nstderr:\n{Stderr}", ex);
+        }
+    }
+
+    /// <summary>Sends SIGTERM, as a service manager stopping the server would.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)])
+        {
+            UseShellExecute = false,
+        })!;
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    /// <summary>Waits for the process to end (and its output to be read), failing the test past the timeout.</summary>
+    public async Task<NetkitResult> WaitForExitAsync(TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? ExitTimeout;
+        using var cancel = new CancellationTokenSource(limit);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"netkit {Arguments} still running after {limit.TotalSeconds} s.\nstderr:\n{Stderr}");
+        }
+
+        lock (_gate)
+        {
+            return new NetkitResult(_process.ExitCode, _stdout.ToString(), _stderr.ToString());
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                // This process only: its handle, not a name, so nothing else on the machine is touched.
+                _process.Kill();
+                _process.WaitForExit(5000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // It exited between the check and the kill.
+        }
+
+        _process.Dispose();
+    }
+
+    [GeneratedRegex(@"^(?<name>[a-z-]+) listening on (?<transport>tcp|udp) (?<host>\S+):(?<port>\d+)$")]
+    private static partial Regex ListeningLine();
+
+    private static string DotnetHost() =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+
+    private static string FindCli()
+    {
+        // The test project names the CLI's own output folder in an assembly attribute (NetkitCliPath), since
+        // it does not reference the CLI's assembly; the test folder and NetKit.Cli.dll are fallbacks for a
+        // project laid out otherwise. A runtimeconfig beside the dll marks the app (on a file system that
+        // ignores case, netkit.dll alone could be a library named NetKit).
+        var directories = new List<string>();
+        string? configured = typeof(NetkitProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "NetkitCliPath")?.Value;
+        if (!string.IsNullOrEmpty(configured) && Path.GetDirectoryName(configured) is { } configuredDirectory)
+        {
+            directories.Add(configuredDirectory);
+        }
+
+        directories.Add(AppContext.BaseDirectory);
+        foreach (string directory in directories)
+        {
+            foreach (string name in new[] { "netkit", "NetKit.Cli" })
+            {
+                string dll = Path.Combine(directory, name + ".dll");
+                if (File.Exists(dll) && File.Exists(Path.Combine(directory, name + ".runtimeconfig.json")))
+                {
+                    return dll;
+                }
+            }
+        }
+
+        throw new InvalidOperationException($"netkit's assembly (netkit.dll or NetKit.Cli.dll) is not in {string.Join(" or ", directories)}.");
+    }
+}

@@ -1,0 +1,46 @@
+using NetKit.Protocols.KeyValue;
+
+namespace NetKit.Tests.KeyValue.Server;
+
+/// <summary>An <see cref="IKeyValueLog"/> that records nothing: for the commands that only ask the log things.</summary>
+public sealed class FakeLog : IKeyValueLog
+{
+    public bool RewriteRunning { get; set; }
+
+    public int RewritesStarted { get; private set; }
+
+    public long AppendedSequence => 0;
+
+    public ValueTask WaitDurableAsync(long sequence, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public bool TryStartRewrite()
+    {
+        if (RewriteRunning)
+        {
+            return false;
+        }
+
+        RewriteRunning = true;
+        RewritesStarted++;
+        return true;
+    }
+
+    public IEnumerable<KeyValuePair<string, string>> InfoFields() =>
+        [new("aof_enabled", "1"), new("aof_rewrite_in_progress", RewriteRunning ? "1" : "0"), new("aof_current_size", "1234")];
+
+    public void RecordSet(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expiresAtMs)
+    {
+    }
+
+    public void RecordDelete(ReadOnlySpan<byte> key)
+    {
+    }
+
+    public void RecordExpireAt(ReadOnlySpan<byte> key, long expiresAtMs)
+    {
+    }
+
+    public void RecordClear()
+    {
+    }
+}
