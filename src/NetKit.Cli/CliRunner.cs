@@ -40,7 +40,7 @@ public static class CliRunner
         }
         catch (NetKitException ex)
         {
-            return await FailAsync(WithoutRepeatedOperation(ex), ex.ExitCode).ConfigureAwait(false);
+            return await FailAsync(ex.Message, ex.ExitCode).ConfigureAwait(false);
         }
         catch (CliException ex)
         {
@@ -68,18 +68,6 @@ public static class CliRunner
         // One line, whatever the message holds: a log scraper or a test reads exactly one.
         await Console.Error.WriteLineAsync("netkit: " + message.ReplaceLineEndings(" ")).ConfigureAwait(false);
         return exitCode;
-    }
-
-    /// <summary>Some transport errors pass a detail that already starts with the operation, which the
-    /// exception's message puts in front again ("no reply from X: no reply from X: timed out"); the user
-    /// reads it once.</summary>
-    private static string WithoutRepeatedOperation(NetKitException exception)
-    {
-        string prefix = exception.Operation + ": ";
-        string message = exception.Message;
-        return exception.Operation.Length > 0 && message.StartsWith(prefix + prefix, StringComparison.Ordinal)
-            ? message[prefix.Length..]
-            : message;
     }
 
     /// <summary>The error to show when there are several: "unrecognized 'frobnicate'" says more than the

@@ -14,6 +14,9 @@ public sealed class ServiceHost : IAsyncDisposable
     private readonly IReadOnlyList<INetworkServer> _servers;
     private readonly ILogger _logger;
     private readonly List<INetworkServer> _started = [];
+    private readonly CancellationTokenSource _signalled = new();
+    private PosixSignalRegistration? _sigint;
+    private PosixSignalRegistration? _sigterm;
 
     public ServiceHost(IEnumerable<INetworkServer> servers, ILogger? logger = null)
     {
@@ -26,6 +29,10 @@ public sealed class ServiceHost : IAsyncDisposable
     /// <summary>Starts every server; if one cannot start, the ones already started are stopped and the error is thrown.</summary>
     public async Task StartAsync()
     {
+        // Registered before the first listener opens: a signal that arrives as soon as a service says it
+        // is listening must take the graceful path, not the runtime's default termination.
+        _sigint ??= PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        _sigterm ??= PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         foreach (var server in _servers)
         {
             try
@@ -44,20 +51,10 @@ public sealed class ServiceHost : IAsyncDisposable
     /// <summary>Waits for SIGINT/SIGTERM, <paramref name="cancellationToken"/>, or every server to finish by itself; then stops them.</summary>
     public async Task RunUntilStoppedAsync(CancellationToken cancellationToken = default)
     {
-        using var signalled = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        void OnSignal(PosixSignalContext context)
-        {
-            // Keep the runtime from terminating the process: the stop below is the exit path.
-            context.Cancel = true;
-            ServiceHostLog.SignalReceived(_logger, context.Signal.ToString());
-            signalled.Cancel();
-        }
-
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _signalled.Token);
         try
         {
-            await Task.WhenAll(_started.Select(s => s.Completion)).WaitAsync(signalled.Token).ConfigureAwait(false);
+            await Task.WhenAll(_started.Select(s => s.Completion)).WaitAsync(stop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -71,8 +68,18 @@ public sealed class ServiceHost : IAsyncDisposable
         await Task.WhenAll(_started.Select(s => s.StopAsync())).ConfigureAwait(false);
     }
 
+    private void OnSignal(PosixSignalContext context)
+    {
+        // Keep the runtime from terminating the process: the stop in RunUntilStoppedAsync is the exit path.
+        context.Cancel = true;
+        ServiceHostLog.SignalReceived(_logger, context.Signal.ToString());
+        _signalled.Cancel();
+    }
+
     public async ValueTask DisposeAsync()
     {
+        _sigint?.Dispose();
+        _sigterm?.Dispose();
         foreach (var server in _started)
         {
             await server.DisposeAsync().ConfigureAwait(false);

@@ -23,7 +23,7 @@ public readonly record struct HostPort(string Host, int Port)
         }
 
         throw new NetKitException(NetErrorKind.BadAddress, $"invalid address '{text}'",
-            $"invalid address '{text}': expected HOST:PORT with a port from 0 to 65535");
+            "expected HOST:PORT with a port from 0 to 65535");
     }
 
     public static bool TryParse(string? text, int defaultPort, string defaultHost, out HostPort result)
@@ -141,6 +141,6 @@ public readonly record struct HostPort(string Host, int Port)
         }
 
         throw new NetKitException(NetErrorKind.BadAddress, $"cannot listen on {this}",
-            $"cannot listen on {this}: the host must be an IP address (e.g. 127.0.0.1, 0.0.0.0, ::1)");
+            "the host must be an IP address (e.g. 127.0.0.1, 0.0.0.0, ::1)");
     }
 }

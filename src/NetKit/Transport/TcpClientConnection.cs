@@ -128,7 +128,7 @@ public sealed class TcpClientConnection : IAsyncDisposable, IDisposable
             if (n == 0)
             {
                 throw new NetKitException(NetErrorKind.ConnectionReset, $"cannot read from {Remote}",
-                    $"cannot read from {Remote}: the server closed the connection early");
+                    "the server closed the connection early");
             }
 
             destination = destination[n..];
@@ -158,7 +158,7 @@ public sealed class TcpClientConnection : IAsyncDisposable, IDisposable
                 if (line.Length > maxLength)
                 {
                     throw new NetKitException(NetErrorKind.ProtocolViolation, $"cannot read from {Remote}",
-                        $"cannot read from {Remote}: reply line longer than {maxLength} bytes");
+                        $"reply line longer than {maxLength} bytes");
                 }
             }
 

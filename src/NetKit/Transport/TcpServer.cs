@@ -313,9 +313,15 @@ public sealed class TcpServer : INetworkServer
             TransportLog.NewConnection(Logger, Name, connection.Peer);
             return connection;
         }
-        catch (SocketException)
+        catch (Exception ex)
         {
-            // The peer reset between accept and setup: nothing to serve.
+            // The peer reset between accept and setup (nothing to serve), or the core could not be created:
+            // either way this connection is dropped and the accept loop goes on.
+            if (ex is not SocketException)
+            {
+                TransportLog.ConnectionFailed(Logger, ex, Name, null);
+            }
+
             Interlocked.Decrement(ref _active);
             socket.Dispose();
             return null;

@@ -55,6 +55,6 @@ public static class UdpRequester
         }
 
         throw new NetKitException(NetErrorKind.TimedOut, operation,
-            $"{operation}: timed out ({tries} tries, {timeout.TotalSeconds:0.###} s each)");
+            $"timed out ({tries} tries, {timeout.TotalSeconds:0.###} s each)");
     }
 }
