@@ -27,7 +27,7 @@ public static class KvCommand
             connect,
             timeout,
         };
-        command.Subcommands.Add(ServeCommand.ForTcp(service));
+        command.Subcommands.Add(ServeCommand.ForKeyValue(service));
         command.Subcommands.Add(CreateSet(connect, timeout));
         command.Subcommands.Add(CreateGet(connect, timeout));
         command.SetAction((result, cancellationToken) =>

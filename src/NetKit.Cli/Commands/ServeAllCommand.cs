@@ -23,8 +23,15 @@ public static class ServeAllCommand
             Hidden = true,
         };
         var serverOptions = new TcpServerOptionSet();
-        var command = new Command("serve", "Run all six services at once on their default ports") { bindAddress, ephemeralPorts };
+        var kvOptions = new KvServerOptionSet(durableByDefault: true);
+        var command = new Command("serve",
+            "Run all six services at once on their default ports; kv keeps its data in the user's data folder unless --in-memory")
+        {
+            bindAddress,
+            ephemeralPorts,
+        };
         serverOptions.AddTo(command);
+        kvOptions.AddTo(command);
         command.SetAction((result, cancellationToken) =>
         {
             string host = result.GetValue(bindAddress) ?? HostPort.DefaultHost;
@@ -33,7 +40,7 @@ public static class ServeAllCommand
                 .Select(s => (s, new HostPort(host, ephemeral ? 0 : s.DefaultPort).ToBindEndPoint()))
                 .ToList();
             return ServiceRunner.RunAsync(services, serverOptions.ToSettings(result),
-                result.GetValue(CliOptions.LogLevel), cancellationToken);
+                result.GetValue(CliOptions.LogLevel), cancellationToken, kvOptions.ToSettings(result));
         });
         return command;
     }

@@ -27,6 +27,21 @@ public static class ServeCommand
         return command;
     }
 
+    /// <summary><c>netkit kv serve</c>: a TCP server with kv's durability, limit and access options.</summary>
+    public static Command ForKeyValue(ServiceDefinition service)
+    {
+        var bind = CliOptions.Bind(service);
+        var serverOptions = new TcpServerOptionSet();
+        var kvOptions = new KvServerOptionSet(durableByDefault: false);
+        var command = new Command("serve", $"Run the {service.Name} server ({service.Summary})") { bind };
+        serverOptions.AddTo(command);
+        kvOptions.AddTo(command);
+        command.SetAction((result, cancellationToken) =>
+            ServiceRunner.RunAsync([(service, result.GetValue(bind).ToBindEndPoint())], serverOptions.ToSettings(result),
+                result.GetValue(CliOptions.LogLevel), cancellationToken, kvOptions.ToSettings(result)));
+        return command;
+    }
+
     public static Command ForUdp(ServiceDefinition service)
     {
         var bind = CliOptions.Bind(service);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using NetKit.Hosting;
+using NetKit.Protocols.KeyValue;
 using NetKit.Transport;
 
 namespace NetKit.Cli.Commands;
@@ -9,16 +10,26 @@ namespace NetKit.Cli.Commands;
 /// <summary>
 /// Runs one or more services in this process: starts them, prints one <c>NAME listening on TRANSPORT
 /// HOST:PORT</c> line each on stdout (the real port, so port 0 is usable by scripts and tests), and
-/// serves until SIGINT/SIGTERM or until every server has stopped by itself (count's --once).
+/// serves until SIGINT/SIGTERM or until every server has stopped by itself (count's --once). kv's
+/// database is opened (its log replayed) before anything listens, and closed — the log synced — only
+/// after every server has stopped.
 /// </summary>
 public static class ServiceRunner
 {
     public static async Task<int> RunAsync(IReadOnlyList<(ServiceDefinition Service, IPEndPoint EndPoint)> services,
-        ServiceSettings settings, LogLevel logLevel, CancellationToken cancellationToken)
+        ServiceSettings settings, LogLevel logLevel, CancellationToken cancellationToken, KvServeSettings? kv = null)
     {
-        // A signal may come the moment the listening lines are out (a script that read them and stops the
-        // server); ServiceHost installs its own handlers only once it runs, so this one covers the start,
-        // and its Cancel keeps the runtime from killing the process before the graceful stop.
+        var kvEndPoint = services.FirstOrDefault(s => s.Service == NetKitServices.KeyValue).EndPoint;
+        kv ??= KvServeSettings.InMemory;
+        if (kvEndPoint is not null && ProtectedMode.Check(kvEndPoint.Address, kv.Options.RequirePass is not null) is { } refusal)
+        {
+            // Checked before the log is opened or anything listens: nothing has happened yet to undo.
+            throw new CliException(CliExitCodes.ProtectedMode, refusal);
+        }
+
+        // ServiceHost handles signals from its StartAsync on; this covers what comes before it (kv's log
+        // replay may take a while), and its Cancel keeps the runtime from killing the process before the
+        // graceful stop, which also syncs the log.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         void OnSignal(PosixSignalContext context)
         {
@@ -31,6 +42,14 @@ public static class ServiceRunner
 
         // Declared first so it is disposed last: the console logger flushes its queue on dispose.
         using var loggerFactory = CliLogging.Create(logLevel);
+        // Declared before the host so it is disposed after it: the log is synced once no server can write.
+        await using var storage = kvEndPoint is null ? null
+            : KvStorage.Open(kv, settings.MaxConnections, settings.MaxLineLength, loggerFactory.CreateLogger("NetKit.kv.log"));
+        if (storage is not null)
+        {
+            settings = settings with { Database = storage.Database };
+        }
+
         var servers = services.Select(s => ServiceFactory.Create(s.Service, s.EndPoint, settings, loggerFactory)).ToList();
         await using var host = new ServiceHost(servers, loggerFactory.CreateLogger("NetKit.Host"));
         await host.StartAsync().ConfigureAwait(false);
@@ -39,6 +58,12 @@ public static class ServiceRunner
         {
             await Console.Out.WriteLineAsync($"{server.Name} listening on {server.Transport} {Format(server.LocalEndPoint)}")
                 .ConfigureAwait(false);
+        }
+
+        if (storage?.Describe() is { } where)
+        {
+            // After the listening lines, so a script that reads the first line for the port still can.
+            await Console.Out.WriteLineAsync(where).ConfigureAwait(false);
         }
 
         await Console.Out.FlushAsync(CancellationToken.None).ConfigureAwait(false);

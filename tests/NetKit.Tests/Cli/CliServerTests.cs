@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using NetKit.Tests.KeyValue.Persistence;
 
 namespace NetKit.Tests.Cli;
 
@@ -8,7 +9,9 @@ public sealed class CliServerTests
     [Fact]
     public async Task Serve_starts_all_six_services_and_SIGTERM_ends_it_with_exit_0()
     {
-        using var server = NetkitProcess.Start("serve", "--bind-address", "127.0.0.1", "--ephemeral-ports");
+        // A data directory of the test's own: the default is the real user's data folder.
+        using var dir = new TempDataDirectory();
+        using var server = NetkitProcess.Start("serve", "--bind-address", "127.0.0.1", "--ephemeral-ports", "--data-dir", dir.Path);
         await server.WaitForListeningAsync(6);
 
         Assert.Equal(
@@ -24,8 +27,59 @@ public sealed class CliServerTests
         var result = await server.WaitForExitAsync();
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Equal(6, result.StdoutLines.Length);
+        Assert.Equal(7, result.StdoutLines.Length);
+        Assert.Equal($"kv data in {dir.Path} (appendonly.aof, fsync everysec): 0 keys loaded", result.StdoutLines[^1]);
         Assert.DoesNotContain("   at ", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Serve_keeps_kv_in_the_users_data_folder_by_default()
+    {
+        // HOME and XDG_DATA_HOME pointed at a temp folder stand in for the user's, so the real one is untouched.
+        using var home = new TempDataDirectory();
+        string dataHome = Path.Combine(home.Path, "data");
+        var environment = new Dictionary<string, string> { ["HOME"] = home.Path, ["XDG_DATA_HOME"] = dataHome };
+        string expected = Path.Combine(dataHome, "netkit", "kv");
+
+        using (var server = NetkitProcess.StartWithEnvironment(environment,
+            "--log-level", "warning", "serve", "--bind-address", "127.0.0.1", "--ephemeral-ports"))
+        {
+            await server.WaitForListeningAsync(6);
+            var set = await NetkitProcess.RunAsync(["kv", "set", "k", "kept", "--connect", $"127.0.0.1:{server.Endpoints["kv"].Port}"]);
+            CliClientTests.AssertSuccess(set, "OK");
+
+            server.Terminate();
+            var result = await server.WaitForExitAsync();
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Contains($"kv data in {expected} (appendonly.aof, fsync everysec): 0 keys loaded", result.StdoutLines);
+        }
+
+        Assert.True(File.Exists(Path.Combine(expected, "appendonly.aof")));
+        using var restarted = NetkitProcess.StartWithEnvironment(environment,
+            "--log-level", "warning", "serve", "--bind-address", "127.0.0.1", "--ephemeral-ports", "--fsync", "always");
+        await restarted.WaitForListeningAsync(6);
+        var get = await NetkitProcess.RunAsync(["kv", "get", "k", "--connect", $"127.0.0.1:{restarted.Endpoints["kv"].Port}"]);
+        CliClientTests.AssertSuccess(get, "kept");
+        restarted.Terminate();
+        var again = await restarted.WaitForExitAsync();
+        Assert.Contains($"kv data in {expected} (appendonly.aof, fsync always): 1 key loaded", again.StdoutLines);
+    }
+
+    [Fact]
+    public async Task Serve_in_memory_keeps_no_data_and_says_nothing_about_it()
+    {
+        using var home = new TempDataDirectory();
+        var environment = new Dictionary<string, string> { ["HOME"] = home.Path, ["XDG_DATA_HOME"] = Path.Combine(home.Path, "data") };
+        using var server = NetkitProcess.StartWithEnvironment(environment,
+            "--log-level", "warning", "serve", "--bind-address", "127.0.0.1", "--ephemeral-ports", "--in-memory");
+        await server.WaitForListeningAsync(6);
+
+        server.Terminate();
+        var result = await server.WaitForExitAsync();
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(6, result.StdoutLines.Length);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(home.Path));
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public sealed partial class NetkitProcess : IDisposable
     private readonly StringBuilder _stderr = new();
     private readonly object _gate = new();
 
-    private NetkitProcess(IEnumerable<string> arguments)
+    private NetkitProcess(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var startInfo = new ProcessStartInfo(DotnetHost())
         {
@@ -39,6 +39,11 @@ public sealed partial class NetkitProcess : IDisposable
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[name] = value;
+        }
+
         startInfo.ArgumentList.Add(CliPath.Value);
         foreach (var argument in arguments)
         {
@@ -106,6 +111,11 @@ public sealed partial class NetkitProcess : IDisposable
     /// <summary>Starts <c>netkit ARGS</c> without waiting for anything.</summary>
     public static NetkitProcess Start(params string[] arguments) => new(arguments);
 
+    /// <summary>Starts <c>netkit ARGS</c> with these environment variables set (HOME, XDG_DATA_HOME: so a
+    /// test never touches the real user's data folder).</summary>
+    public static NetkitProcess StartWithEnvironment(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        new(arguments, environment);
+
     /// <summary>Starts <c>netkit SERVICE serve --bind 127.0.0.1:0 EXTRA...</c> and waits for its listening line.</summary>
     public static async Task<NetkitProcess> StartServerAsync(string service, params string[] extraArguments)
     {
@@ -170,6 +180,9 @@ public sealed partial class NetkitProcess : IDisposable
         kill.WaitForExit();
         Assert.Equal(0, kill.ExitCode);
     }
+
+    /// <summary>Sends SIGKILL (by handle), as a crash or an OOM killer would: no chance to flush anything.</summary>
+    public void Kill() => _process.Kill();
 
     /// <summary>Waits for the process to end (and its output to be read), failing the test past the timeout.</summary>
     public async Task<NetkitResult> WaitForExitAsync(TimeSpan? timeout = null)
