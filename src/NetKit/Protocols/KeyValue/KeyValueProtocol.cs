@@ -111,7 +111,7 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IReplyGate, IDisposa
                         return endOfStream ? ProtocolStep.CloseAfter(input.Length) : ProtocolStep.Continue(consumed);
 
                     default:
-                        new ReplyWriter(output, ReplyMode.Resp).Error(error!);
+                        new ReplyWriter(output, ReplyMode.Resp).Error("ERR " + error);
                         _atRequestBoundary = true;
                         return ProtocolStep.CloseAfter(input.Length);
                 }
