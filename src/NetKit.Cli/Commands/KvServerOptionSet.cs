@@ -113,6 +113,20 @@ public sealed class KvServerOptionSet
 
         command.Validators.Add(result =>
         {
+            // Log options without a log would be silently ignored: say so instead.
+            bool noLog = _durableByDefault
+                ? result.GetResult(_inMemory) is { Implicit: false } && result.GetValue(_inMemory)
+                : result.GetResult(_dataDirectory) is null or { Implicit: true };
+            if (noLog && (result.GetResult(_fsync) is { Implicit: false } || result.GetResult(_repairLog) is { Implicit: false }))
+            {
+                result.AddError(_durableByDefault
+                    ? "--fsync and --repair-log apply to the append-only log, which --in-memory turns off"
+                    : "--fsync and --repair-log apply to the append-only log: give --data-dir to turn it on");
+            }
+        });
+
+        command.Validators.Add(result =>
+        {
             if (result.GetResult(_requirePass) is { Implicit: false } && result.GetResult(_requirePassFile) is { Implicit: false })
             {
                 result.AddError("--requirepass and --requirepass-file both set a password: give one");

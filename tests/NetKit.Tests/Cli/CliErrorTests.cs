@@ -127,4 +127,17 @@ public sealed class CliErrorTests
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
+
+    [Theory]
+    [InlineData("kv", "serve", "--bind", "127.0.0.1:0", "--fsync", "always")]
+    [InlineData("kv", "serve", "--bind", "127.0.0.1:0", "--repair-log")]
+    [InlineData("serve", "--ephemeral-ports", "--in-memory", "--fsync", "no")]
+    public async Task LogOptionsWithoutALog_AreAUsageError_NotSilentlyIgnored(params string[] arguments)
+    {
+        var result = await NetkitProcess.RunAsync(arguments);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("append-only log", result.Stderr);
+        Assert.DoesNotContain("listening", result.Stdout);
+    }
 }
