@@ -49,7 +49,7 @@ NETKIT_PORT="$(grep -o 'tcp 127.0.0.1:[0-9]*' "$WORK/netkit.out" | head -n 1 | g
 
 # redis-server has no port 0: take a free port from the kernel, then start it there.
 REDIS_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-eval "redis-server --port $REDIS_PORT --bind 127.0.0.1 --dir $WORK $REDIS_ARGS" >"$WORK/redis.log" 2>&1 &
+eval "exec redis-server --port $REDIS_PORT --bind 127.0.0.1 --dir $WORK $REDIS_ARGS" >"$WORK/redis.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
 
