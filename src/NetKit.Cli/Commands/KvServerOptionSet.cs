@@ -117,7 +117,10 @@ public sealed class KvServerOptionSet
             bool noLog = _durableByDefault
                 ? result.GetResult(_inMemory) is { Implicit: false } && result.GetValue(_inMemory)
                 : result.GetResult(_dataDirectory) is null or { Implicit: true };
-            if (noLog && (result.GetResult(_fsync) is { Implicit: false } || result.GetResult(_repairLog) is { Implicit: false }))
+            // An invalid --fsync value is reported by its own parser, which says more than this would.
+            bool fsyncGiven = result.GetResult(_fsync) is { Implicit: false } fsync
+                && fsync.Tokens.Count == 1 && FsyncPolicyNames.TryParse(fsync.Tokens[0].Value, out _);
+            if (noLog && (fsyncGiven || result.GetResult(_repairLog) is { Implicit: false }))
             {
                 result.AddError(_durableByDefault
                     ? "--fsync and --repair-log apply to the append-only log, which --in-memory turns off"
