@@ -92,9 +92,13 @@ internal abstract class TcpConnection
 
         try
         {
-            if (Socket.Connected)
+            if (Socket.Connected && !Aborted)
             {
-                Socket.Shutdown(SocketShutdown.Both);
+                // FIN right after the last reply, then read away what the peer already sent: closing a
+                // socket with unread input makes the kernel send a reset, and a peer that gets one may
+                // lose the replies it has not read yet ("ERR line too long", "bye").
+                Socket.Shutdown(SocketShutdown.Send);
+                DrainUnreadInput();
             }
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
@@ -130,6 +134,23 @@ internal abstract class TcpConnection
 
         Server.OnConnectionFinished(this);
         _completion.TrySetResult();
+    }
+
+    /// <summary>Discards input already received (never waits for more), up to a bound.</summary>
+    private void DrainUnreadInput()
+    {
+        Span<byte> scratch = stackalloc byte[4096];
+        int budget = 256 * 1024;
+        while (budget > 0 && Socket.Available > 0)
+        {
+            int n = Socket.Receive(scratch, SocketFlags.None);
+            if (n <= 0)
+            {
+                return;
+            }
+
+            budget -= n;
+        }
     }
 
     /// <summary>Turns an exception from the socket into the reason logged for the connection's end.</summary>
