@@ -51,6 +51,9 @@ public sealed class AppendOnlyLog : IKeyValueLog, IAsyncDisposable
     private readonly string _path;
     private readonly string _rewritePath;
     private readonly Lock _gate = new();
+    // Held for a whole write pass: the file handle, the batch being written and a rewrite's switch-over
+    // belong to whoever holds it.
+    private readonly Lock _writeMutex = new();
     private readonly Lock _sideGate = new();
     private readonly object _spaceSignal = new();
     private readonly ManualResetEventSlim _work = new(false);
@@ -325,6 +328,30 @@ public sealed class AppendOnlyLog : IKeyValueLog, IAsyncDisposable
             return ValueTask.CompletedTask;
         }
 
+        // everysec and no only need the write handed to the OS, which is cheap: when the writer thread is
+        // not busy, the waiting connection writes the batch itself (taking everyone's changes recorded so
+        // far) instead of waking the writer and being woken back. Under always, the writer thread keeps
+        // the fsync, so that more waiters gather behind each one.
+        if (Policy != FsyncPolicy.Always && !Volatile.Read(ref _stopping) && _writeMutex.TryEnter())
+        {
+            try
+            {
+                if (sequence > Volatile.Read(ref _durableSequence) && !Volatile.Read(ref _writerExited))
+                {
+                    WritePass(out _);
+                }
+            }
+            finally
+            {
+                _writeMutex.Exit();
+            }
+
+            if (sequence <= Volatile.Read(ref _durableSequence))
+            {
+                return ValueTask.CompletedTask;
+            }
+        }
+
         Task batch;
         lock (_gate)
         {
@@ -498,116 +525,44 @@ public sealed class AppendOnlyLog : IKeyValueLog, IAsyncDisposable
                 _work.Wait(NextWakeMs());
                 _work.Reset();
 
-                long batchSequence;
-                long captureEpoch;
+                bool written;
                 bool stopping;
-                bool wasOverLimit;
-                lock (_gate)
+                lock (_writeMutex)
                 {
-                    stopping = _stopping;
-                    wasOverLimit = _pendingBytes > MaxPendingBytes;
-                    if (_retryPending)
-                    {
-                        // Still holding a batch that failed: the new changes go after it.
-                        _writing.Append(_active.WrittenSpan);
-                        _active.Reset();
-                    }
-                    else
-                    {
-                        (_active, _writing) = (_writing, _active);
-                    }
+                    written = WritePass(out stopping);
 
-                    batchSequence = _appendedSequence;
-                    _inFlightSequence = batchSequence;
-                    _inFlight = _next;
-                    _next = null;
-                    captureEpoch = _capturing ? _rewriteEpoch : 0;
-                    // Only a batch that already failed once still counts: the limit is on how far the
-                    // writer is behind, and it has just caught up.
-                    Volatile.Write(ref _pendingBytes, _retryPending ? _writing.Length : 0);
-                }
-
-                if (wasOverLimit)
-                {
-                    lock (_spaceSignal)
-                    {
-                        Monitor.PulseAll(_spaceSignal);
-                    }
-                }
-
-                bool written = _writing.Length == 0 || TryWriteBatch();
-                if (written)
-                {
-                    if (captureEpoch != 0 && _writing.Length > 0)
-                    {
-                        CaptureForRewrite(_writing.WrittenSpan, captureEpoch);
-                    }
-
-                    _writing.Reset();
-                }
-
-                TaskCompletionSource? waiters;
-                lock (_gate)
-                {
-                    _retryPending = !written;
-                    if (written)
-                    {
-                        Volatile.Write(ref _durableSequence, batchSequence);
-                        Volatile.Write(ref _pendingBytes, _active.Length);
-                    }
-
-                    waiters = _inFlight;
-                    _inFlight = null;
-                    // Nobody can join the finished batch any more: after a failure its changes are retried
-                    // with the next one, so their waiters must wait for that.
-                    _inFlightSequence = _durableSequence;
-                }
-
-                if (written)
-                {
-                    waiters?.TrySetResult();
-                }
-                else
-                {
-                    waiters?.TrySetException(new IOException($"the append-only log could not be written: {_lastWriteError}"));
-                }
-
-                if (Policy == FsyncPolicy.EverySecond && written)
-                {
-                    MaybeStartBackgroundFsync();
-                }
-
-                RewriteResult? finish;
-                lock (_gate)
-                {
-                    finish = _finishRequest;
-                    _finishRequest = null;
-                }
-
-                if (finish is not null)
-                {
-                    FinishRewrite(finish);
-                }
-
-                MaybeStartAutoRewrite();
-
-                if (stopping)
-                {
-                    bool more;
+                    RewriteResult? finish;
                     lock (_gate)
                     {
-                        more = _active.Length > 0;
+                        finish = _finishRequest;
+                        _finishRequest = null;
                     }
 
-                    // A failure on the way out is retried once; changes still coming in (listeners not yet
-                    // stopped) get a few passes, not an endless drain.
-                    if ((!more && written) || ++stopPasses >= 3)
+                    if (finish is not null)
                     {
-                        CloseOut();
-                        return;
+                        FinishRewrite(finish);
                     }
 
-                    continue;
+                    MaybeStartAutoRewrite();
+
+                    if (stopping)
+                    {
+                        bool more;
+                        lock (_gate)
+                        {
+                            more = _active.Length > 0;
+                        }
+
+                        // A failure on the way out is retried once; changes still coming in (listeners not yet
+                        // stopped) get a few passes, not an endless drain.
+                        if ((!more && written) || ++stopPasses >= 3)
+                        {
+                            CloseOut();
+                            return;
+                        }
+
+                        continue;
+                    }
                 }
 
                 if (!written)
@@ -627,6 +582,96 @@ public sealed class AppendOnlyLog : IKeyValueLog, IAsyncDisposable
         {
             _writerDone.TrySetResult();
         }
+    }
+
+    /// <summary>
+    /// One batch: swaps out what was recorded, writes it (fsyncs under <c>always</c>), feeds a running
+    /// rewrite, and completes the batch's waiters. Caller holds <see cref="_writeMutex"/>: the writer thread
+    /// runs it, and so does a connection waiting for its own write when the writer is idle (see
+    /// <see cref="WaitDurableAsync"/>), which saves that reply two thread hops.
+    /// </summary>
+    /// <returns>False when the write failed (the batch is kept for a retry).</returns>
+    private bool WritePass(out bool stopping)
+    {
+        long batchSequence;
+        long captureEpoch;
+        bool wasOverLimit;
+        lock (_gate)
+        {
+            stopping = _stopping;
+            wasOverLimit = _pendingBytes > MaxPendingBytes;
+            if (_retryPending)
+            {
+                // Still holding a batch that failed: the new changes go after it.
+                _writing.Append(_active.WrittenSpan);
+                _active.Reset();
+            }
+            else
+            {
+                (_active, _writing) = (_writing, _active);
+            }
+
+            batchSequence = _appendedSequence;
+            _inFlightSequence = batchSequence;
+            _inFlight = _next;
+            _next = null;
+            captureEpoch = _capturing ? _rewriteEpoch : 0;
+            // Only a batch that already failed once still counts: the limit is on how far the
+            // writer is behind, and it has just caught up.
+            Volatile.Write(ref _pendingBytes, _retryPending ? _writing.Length : 0);
+        }
+
+        if (wasOverLimit)
+        {
+            lock (_spaceSignal)
+            {
+                Monitor.PulseAll(_spaceSignal);
+            }
+        }
+
+        bool written = _writing.Length == 0 || TryWriteBatch();
+        if (written)
+        {
+            if (captureEpoch != 0 && _writing.Length > 0)
+            {
+                CaptureForRewrite(_writing.WrittenSpan, captureEpoch);
+            }
+
+            _writing.Reset();
+        }
+
+        TaskCompletionSource? waiters;
+        lock (_gate)
+        {
+            _retryPending = !written;
+            if (written)
+            {
+                Volatile.Write(ref _durableSequence, batchSequence);
+                Volatile.Write(ref _pendingBytes, _active.Length);
+            }
+
+            waiters = _inFlight;
+            _inFlight = null;
+            // Nobody can join the finished batch any more: after a failure its changes are retried
+            // with the next one, so their waiters must wait for that.
+            _inFlightSequence = _durableSequence;
+        }
+
+        if (written)
+        {
+            waiters?.TrySetResult();
+        }
+        else
+        {
+            waiters?.TrySetException(new IOException($"the append-only log could not be written: {_lastWriteError}"));
+        }
+
+        if (Policy == FsyncPolicy.EverySecond && written)
+        {
+            MaybeStartBackgroundFsync();
+        }
+
+        return written;
     }
 
     private int NextWakeMs()
