@@ -22,7 +22,10 @@ public sealed class KeyValueDatabase : IDisposable
     {
         Options = options ?? new KeyValueOptions();
         Store = store ?? new KeyValueStore();
-        _password = Options.RequirePass is null ? null : System.Text.Encoding.UTF8.GetBytes(Options.RequirePass);
+        // Kept as a hash: comparing digests of equal length takes the same time whatever the guess,
+        // its length included (a plain fixed-time compare returns early on a length mismatch).
+        _password = Options.RequirePass is null ? null
+            : System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Options.RequirePass));
         StartedAtMs = Store.NowMs;
     }
 
@@ -65,8 +68,17 @@ public sealed class KeyValueDatabase : IDisposable
     }
 
     /// <summary>Compares a password with the configured one in constant time.</summary>
-    public bool CheckPassword(ReadOnlySpan<byte> candidate) =>
-        _password is not null && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(candidate, _password);
+    public bool CheckPassword(ReadOnlySpan<byte> candidate)
+    {
+        if (_password is null)
+        {
+            return false;
+        }
+
+        Span<byte> digest = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(candidate, digest);
+        return System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(digest, _password);
+    }
 
     public IEnumerable<KeyValueProtocol> Clients => _clients.Values;
 
