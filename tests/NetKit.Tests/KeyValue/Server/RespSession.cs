@@ -1,13 +1,16 @@
-using System.Buffers;
 using System.Text;
-using NetKit.Protocols;
 using NetKit.Protocols.KeyValue;
 
 namespace NetKit.Tests.KeyValue.Server;
 
-/// <summary>One kv connection driven without sockets: each call sends a RESP2 request and parses the reply.</summary>
+/// <summary>
+/// One kv connection driven without sockets, with replies parsed into <see cref="RespValue"/>s: a thin
+/// layer over <see cref="RespCommandRunner"/>, which sends the bytes.
+/// </summary>
 public sealed class RespSession : IDisposable
 {
+    private readonly RespCommandRunner _runner;
+
     public RespSession(KeyValueOptions? options = null)
         : this(new KeyValueDatabase(options ?? new KeyValueOptions()))
     {
@@ -15,16 +18,15 @@ public sealed class RespSession : IDisposable
 
     public RespSession(KeyValueDatabase database)
     {
-        Database = database;
-        Protocol = new KeyValueProtocol(database);
+        _runner = new RespCommandRunner(database);
     }
 
-    public KeyValueDatabase Database { get; }
+    public KeyValueDatabase Database => _runner.Database;
 
-    public KeyValueProtocol Protocol { get; }
+    public KeyValueProtocol Protocol => _runner.Protocol;
 
     /// <summary>True once the server asked to close the connection.</summary>
-    public bool Closed { get; private set; }
+    public bool Closed => _runner.Closed;
 
     /// <summary>Another connection to the same database.</summary>
     public RespSession Connect() => new(Database);
@@ -51,27 +53,13 @@ public sealed class RespSession : IDisposable
         Assert.StartsWith(expected, reply.Text, StringComparison.Ordinal);
     }
 
-    public void Dispose() => Protocol.Dispose();
+    public void Dispose() => _runner.Dispose();
 
-    public static byte[] Encode(params string[] args)
-    {
-        var text = new StringBuilder();
-        text.Append('*').Append(args.Length).Append("\r\n");
-        foreach (string arg in args)
-        {
-            text.Append('$').Append(Encoding.UTF8.GetByteCount(arg)).Append("\r\n").Append(arg).Append("\r\n");
-        }
-
-        return Encoding.UTF8.GetBytes(text.ToString());
-    }
+    public static byte[] Encode(params string[] args) => RespCommandRunner.Encode(args);
 
     private byte[] Send(byte[] request)
     {
         Assert.False(Closed, "the server closed this connection already");
-        var output = new ArrayBufferWriter<byte>();
-        ProtocolStep step = Protocol.Process(new ReadOnlySequence<byte>(request), endOfStream: false, output);
-        Assert.Equal(request.Length, step.Consumed);
-        Closed = step.Close;
-        return output.WrittenSpan.ToArray();
+        return _runner.Send(request);
     }
 }
