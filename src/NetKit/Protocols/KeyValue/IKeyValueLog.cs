@@ -13,6 +13,10 @@ public interface IKeyValueLog : IKeyValueJournal
     /// before a reply: on disk for <c>always</c>, handed to the OS (or immediately) for the others.</summary>
     ValueTask WaitDurableAsync(long sequence, CancellationToken cancellationToken);
 
+    /// <summary>Why the last write to the log failed, while it keeps failing; null once writes succeed.
+    /// Writes are refused with <c>-MISCONF</c> meanwhile, as in Redis.</summary>
+    string? LastWriteError { get; }
+
     /// <summary>Starts a background rewrite of the log from the current data; false when one is already running.</summary>
     bool TryStartRewrite();
 

@@ -313,6 +313,14 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IReplyGate, IDisposa
             return;
         }
 
+        if ((spec.Flags & CommandFlags.Write) != 0 && _database.Log?.LastWriteError is { } logError)
+        {
+            // An acknowledged write must be durable: while the log cannot be written, refuse writes up
+            // front rather than take them and fail their replies.
+            reply.Error($"MISCONF Errors writing to the AOF file: {logError}");
+            return;
+        }
+
         if ((spec.Flags & CommandFlags.DenyOom) != 0 && _database.IsOverMaxMemory)
         {
             reply.Error("OOM command not allowed when used memory > 'maxmemory'."u8);

@@ -11,6 +11,8 @@ public sealed class FakeLog : IKeyValueLog
 
     public long AppendedSequence => 0;
 
+    public string? LastWriteError { get; set; }
+
     public ValueTask WaitDurableAsync(long sequence, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     public bool TryStartRewrite()

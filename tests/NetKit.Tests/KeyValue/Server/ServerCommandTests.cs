@@ -212,4 +212,25 @@ public class ServerCommandTests
     {
         public override DateTimeOffset GetUtcNow() => now;
     }
+
+    [Fact]
+    public void WhileTheLogCannotBeWritten_WritesGetMisconf_ReadsGoOn()
+    {
+        var log = new FakeLog();
+        var database = new KeyValueDatabase();
+        database.AttachLog(log);
+        using var session = new RespSession(database);
+        Assert.Equal("+OK\r\n", session.Raw("SET", "k", "before"));
+
+        log.LastWriteError = "No space left on device";
+
+        Assert.Equal("-MISCONF Errors writing to the AOF file: No space left on device\r\n", session.Raw("SET", "k", "after"));
+        Assert.Equal("MISCONF Errors writing to the AOF file: No space left on device\n", session.Inline("SET k after"));
+        Assert.Equal("$6\r\nbefore\r\n", session.Raw("GET", "k"));
+        Assert.Equal("+PONG\r\n", session.Raw("PING"));
+
+        log.LastWriteError = null;
+
+        Assert.Equal("+OK\r\n", session.Raw("SET", "k", "after"));
+    }
 }
