@@ -14,6 +14,10 @@ public static class CliLogging
             {
                 options.LogToStandardErrorThreshold = LogLevel.Trace;
                 options.FormatterName = ConsoleFormatterNames.Simple;
+                // A flood of connections logs a line each; when stderr cannot keep up (a slow terminal, a
+                // full pipe) lines are dropped rather than stalling the accept loop and every connection.
+                options.QueueFullMode = ConsoleLoggerQueueFullMode.DropWrite;
+                options.MaxQueueLength = 10_000;
             })
             .AddSimpleConsole(options =>
             {
