@@ -16,41 +16,26 @@ CLIENTS="${CLIENTS:-50}"
 ROUNDS="${ROUNDS:-2}"
 NETKIT_ARGS="${NETKIT_ARGS:-}"
 REDIS_ARGS="${REDIS_ARGS:---save '' --appendonly no}"
-WORK="$(mktemp -d)"
-PIDS=()
+NAME=compare-kv
+# shellcheck source=bench/lib/common.sh
+. "$ROOT/bench/lib/common.sh"
 
-cleanup() {
-    for pid in "${PIDS[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${PIDS[@]}"; do
-        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-        kill -KILL "$pid" 2>/dev/null || true
-    done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
-
-for tool in redis-server redis-benchmark; do
+for tool in redis-server redis-benchmark redis-cli; do
     command -v "$tool" >/dev/null || { echo "compare-kv: $tool is not installed (apt-get install redis-server redis-tools)" >&2; exit 1; }
 done
-
-echo "compare-kv: building netkit (Release)" >&2
-dotnet build "$ROOT/src/NetKit.Cli" -c Release -v quiet -nologo >/dev/null
-NETKIT_DLL="$ROOT/src/NetKit.Cli/bin/Release/net10.0/netkit.dll"
+build_netkit
 
 # netkit on port 0: its first stdout line names the real port.
 # shellcheck disable=SC2086
-dotnet "$NETKIT_DLL" kv serve --bind 127.0.0.1:0 --log-level warning $NETKIT_ARGS >"$WORK/netkit.out" 2>"$WORK/netkit.err" &
-PIDS+=($!)
-for _ in $(seq 1 200); do grep -q 'listening on' "$WORK/netkit.out" && break; sleep 0.1; done
-NETKIT_PORT="$(grep -o 'tcp 127.0.0.1:[0-9]*' "$WORK/netkit.out" | head -n 1 | grep -o '[0-9]*$')" \
-    || { echo "compare-kv: netkit did not start:" >&2; cat "$WORK/netkit.err" >&2; exit 1; }
+dotnet "$NETKIT_DLL" kv serve --bind 127.0.0.1:0 --log-level warning $NETKIT_ARGS >"$WORK/netkit.out" 2>&1 &
+SERVER_PID=$!
+wait_for_port "$WORK/netkit.out" netkit
+NETKIT_PORT="$PORT"
 
 # redis-server has no port 0: take a free port from the kernel, then start it there.
 REDIS_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 eval "exec redis-server --port $REDIS_PORT --bind 127.0.0.1 --dir $WORK $REDIS_ARGS" >"$WORK/redis.log" 2>&1 &
-PIDS+=($!)
+EXTRA_PIDS+=($!)
 for _ in $(seq 1 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
 
 rps() { # port pipeline test -> requests/s
@@ -72,4 +57,4 @@ for round in $(seq 1 "$ROUNDS"); do
         done
     done
 done
-echo "redis-benchmark -n $REQUESTS -c $CLIENTS; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
+echo "redis-benchmark -n $REQUESTS -c $CLIENTS; $(load_average)"

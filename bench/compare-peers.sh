@@ -19,66 +19,17 @@ SIZE="${SIZE:-64}"
 CONNECTIONS="${CONNECTIONS:-100 1000}"
 MODES="${MODES:-echo lines}"
 SERVERS="${SERVERS:-netkit rust node}"
-STARTUP_TIMEOUT_S=20
 # A run that takes this much longer than warm-up plus duration is stuck; it is stopped and reported.
 RUN_TIMEOUT_S=$((WARMUP + DURATION + 60))
 
-# 1000 client sockets plus 1000 server sockets in one session, with room for the runtimes' own files.
-if [ "$(ulimit -n)" != "unlimited" ] && [ "$(ulimit -n)" -lt 4096 ]; then
-    hard="$(ulimit -Hn)"
-    if [ "$hard" != "unlimited" ] && [ "$hard" -lt 4096 ]; then
-        ulimit -n "$hard"
-        echo "compare-peers: open-file limit raised only to the hard limit $hard" >&2
-    else
-        ulimit -n 4096
-    fi
-fi
+NAME=compare-peers
+# shellcheck source=bench/lib/common.sh
+. "$ROOT/bench/lib/common.sh"
+raise_open_files
 
 command -v cargo >/dev/null || { echo "compare-peers: cargo not found (needed for the Rust peer)" >&2; exit 1; }
 command -v node >/dev/null || { echo "compare-peers: node not found (needed for the Node peer)" >&2; exit 1; }
-
-WORK="$(mktemp -d)"
-SERVER_PID=""
-CLIENT_PID=""
-
-# Stops one process this script started, by PID: SIGTERM, then SIGKILL if it is still there after 10 s.
-stop_pid() {
-    local pid="$1"
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-        kill -TERM "$pid" 2>/dev/null || true
-        for _ in $(seq 1 50); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.2
-        done
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    fi
-}
-
-stop_server() {
-    stop_pid "$SERVER_PID"
-    SERVER_PID=""
-}
-
-cleanup() {
-    stop_pid "$CLIENT_PID"
-    stop_server
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-PROJECT="$ROOT/src/NetKit.Cli/NetKit.Cli.csproj"
-# NETKIT_DLL may point at an already built netkit.dll; otherwise build Release once and ask MSBuild where
-# the output went, so the script follows the project if its assembly is renamed.
-if [ -z "${NETKIT_DLL:-}" ]; then
-    echo "building netkit (Release)..." >&2
-    dotnet build "$PROJECT" -c Release -nologo -v quiet >"$WORK/build.log" 2>&1 || {
-        cat "$WORK/build.log" >&2
-        exit 1
-    }
-    NETKIT_DLL="$(dotnet msbuild "$PROJECT" -nologo -getProperty:TargetPath -p:Configuration=Release)"
-fi
+build_netkit
 
 RUST_DIR="$ROOT/bench/peers/rust-echo"
 echo "building the Rust peer (release)..." >&2
@@ -88,11 +39,6 @@ cargo build --release --offline --quiet --manifest-path "$RUST_DIR/Cargo.toml" >
 }
 RUST_BIN="$RUST_DIR/target/release/rust-echo"
 NODE_JS="$ROOT/bench/peers/node-echo.js"
-
-# The load generator's continuations are short and never block, so running them on the socket engine's
-# epoll thread (instead of hopping to the thread pool) makes the client cheaper and leaves more of the
-# shared cores to the server under test. Client only: the servers run with their defaults.
-bench_client() { DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 dotnet "$NETKIT_DLL" bench "$@"; }
 
 # Starts one server for one mode on a free port; sets SERVER_PID and PORT from its "listening" line
 # (netkit prints "<service> listening on tcp 127.0.0.1:PORT", the peers "listening on 127.0.0.1:PORT").
@@ -105,45 +51,7 @@ start_server() {
         *) echo "compare-peers: unknown server '$server' (netkit, rust, node)" >&2; return 1 ;;
     esac
     SERVER_PID=$!
-    PORT=""
-    local deadline=$((SECONDS + STARTUP_TIMEOUT_S))
-    while [ -z "$PORT" ] && [ "$SECONDS" -lt "$deadline" ]; do
-        if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-            echo "compare-peers: the $server $mode server exited:" >&2
-            cat "$log" >&2
-            return 1
-        fi
-        PORT="$(sed -n 's/.*listening on \(tcp \)\{0,1\}127\.0\.0\.1:\([0-9][0-9]*\).*/\2/p' "$log" | head -n 1)"
-        [ -n "$PORT" ] || sleep 0.1
-    done
-    if [ -z "$PORT" ]; then
-        echo "compare-peers: no 'listening on ... 127.0.0.1:PORT' line from the $server $mode server in ${STARTUP_TIMEOUT_S}s:" >&2
-        cat "$log" >&2
-        return 1
-    fi
-}
-
-# Runs the load generator, in the background so a signal to this script is handled at once, and stops
-# it if it overruns.
-run_client() {
-    local out="$1"
-    shift
-    bench_client "$@" >"$out" 2>&1 &
-    CLIENT_PID=$!
-    local deadline=$((SECONDS + RUN_TIMEOUT_S))
-    while kill -0 "$CLIENT_PID" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do
-        sleep 0.2
-    done
-    if kill -0 "$CLIENT_PID" 2>/dev/null; then
-        echo "compare-peers: the load generator overran ${RUN_TIMEOUT_S}s; stopping it" >&2
-        stop_pid "$CLIENT_PID"
-        CLIENT_PID=""
-        return 1
-    fi
-    local status=0
-    wait "$CLIENT_PID" || status=$?
-    CLIENT_PID=""
-    return "$status"
+    wait_for_port "$log" "$server $mode"
 }
 
 ROWS="$WORK/rows"
@@ -154,19 +62,10 @@ for mode in $MODES; do
         echo "$server $mode server on 127.0.0.1:$PORT (pid $SERVER_PID)" >&2
         for connections in $CONNECTIONS; do
             out="$WORK/bench-$mode-$server-$connections.out"
-            if run_client "$out" "$mode" --connect "127.0.0.1:$PORT" --connections "$connections" \
-                --duration "$DURATION" --warmup "$WARMUP" --size "$SIZE"; then
-                cat "$out" >&2
-                rts="$(sed -n 's/.*round trips\/s: \([0-9][0-9]*\).*/\1/p' "$out")"
-                p50="$(sed -n 's/.*p50: \([0-9][0-9]*\) us.*/\1/p' "$out")"
-                p99="$(sed -n 's/.*p99: \([0-9][0-9]*\) us.*/\1/p' "$out")"
-                p999="$(sed -n 's/.*p99\.9: \([0-9][0-9]*\) us.*/\1/p' "$out")"
-                max="$(sed -n 's/.*max: \([0-9][0-9]*\) us.*/\1/p' "$out")"
-                errors="$(sed -n 's/.*errors: \([0-9][0-9]*\).*/\1/p' "$out")"
-            else
-                cat "$out" >&2
-                rts="failed" p50="-" p99="-" p999="-" max="-" errors="-"
-            fi
+            status=0
+            run_client "$out" "$mode" --connect "127.0.0.1:$PORT" --connections "$connections" \
+                --duration "$DURATION" --warmup "$WARMUP" --size "$SIZE" || status=$?
+            read_report "$out" "$status"
             echo "$mode $server $connections ${rts:--} ${p50:--} ${p99:--} ${p999:--} ${max:--} ${errors:--}" >>"$ROWS"
         done
         stop_server
@@ -175,7 +74,7 @@ done
 
 echo
 # Anything else running skews a same-machine comparison; the load average says how much.
-echo "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
+load_average
 echo "${SIZE} B messages, ${DURATION} s measured after ${WARMUP} s warm-up, closed loop (latencies in us);"
 echo "netkit is the async model; rust is std thread-per-connection; node is the net module"
 awk '
