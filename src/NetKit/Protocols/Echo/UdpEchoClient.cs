@@ -8,25 +8,12 @@ namespace NetKit.Protocols.Echo;
 /// timeout because UDP may lose either datagram. A reply that differs from the request (a stale reply to
 /// an earlier try, or stray traffic) is not the answer and is ignored.
 /// </summary>
-public sealed class UdpEchoClient
+public sealed class UdpEchoClient : DatagramClient
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(1);
-    public const int DefaultTries = 3;
-
     public UdpEchoClient(HostPort remote, TimeSpan? timeout = null, int tries = DefaultTries)
+        : base(remote, timeout, tries)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(tries, 1);
-        Remote = remote;
-        Timeout = timeout ?? DefaultTimeout;
-        Tries = tries;
     }
-
-    public HostPort Remote { get; }
-
-    /// <summary>How long each try waits for the reply.</summary>
-    public TimeSpan Timeout { get; }
-
-    public int Tries { get; }
 
     /// <summary>Sends <paramref name="text"/> as UTF-8 and returns the echo.</summary>
     /// <exception cref="NetKitException">Kind TimedOut when no try got the echo back.</exception>
@@ -43,7 +30,6 @@ public sealed class UdpEchoClient
             throw new ArgumentException($"A datagram carries at most {UdpServer.MaxDatagramSize} bytes.", nameof(data));
         }
 
-        return UdpRequester.RequestAsync(Remote, data, Timeout, Tries,
-            reply => reply.Span.SequenceEqual(data.Span), cancellationToken);
+        return RequestAsync(data, reply => reply.Span.SequenceEqual(data.Span), cancellationToken);
     }
 }

@@ -8,25 +8,12 @@ namespace NetKit.Protocols.Time;
 /// The time service's client: sends <c>TIME</c> and reads the Unix time in seconds from the reply,
 /// sending again on timeout because UDP may lose either datagram.
 /// </summary>
-public sealed class TimeClient
+public sealed class TimeClient : DatagramClient
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(1);
-    public const int DefaultTries = 3;
-
     public TimeClient(HostPort remote, TimeSpan? timeout = null, int tries = DefaultTries)
+        : base(remote, timeout, tries)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(tries, 1);
-        Remote = remote;
-        Timeout = timeout ?? DefaultTimeout;
-        Tries = tries;
     }
-
-    public HostPort Remote { get; }
-
-    /// <summary>How long each try waits for the reply.</summary>
-    public TimeSpan Timeout { get; }
-
-    public int Tries { get; }
 
     /// <summary>Asks for the time.</summary>
     /// <returns>Seconds since the Unix epoch, as the server reports them.</returns>
@@ -34,8 +21,7 @@ public sealed class TimeClient
     /// reply is not a number.</exception>
     public async Task<long> QueryAsync(CancellationToken cancellationToken = default)
     {
-        var reply = await UdpRequester.RequestAsync(Remote, "TIME"u8.ToArray(), Timeout, Tries,
-            cancellationToken: cancellationToken).ConfigureAwait(false);
+        var reply = await RequestAsync("TIME"u8.ToArray(), accept: null, cancellationToken).ConfigureAwait(false);
         return Parse(reply, Remote);
     }
 
