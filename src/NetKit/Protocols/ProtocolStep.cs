@@ -1,9 +1,21 @@
 namespace NetKit.Protocols;
 
-/// <summary>What one call of a protocol core did: how many input bytes it consumed, and whether the
-/// connection should be closed once the replies written so far have been sent.</summary>
-public readonly record struct ProtocolStep(long Consumed, bool Close)
+/// <summary>What one call of a protocol core did: how many input bytes it consumed, whether the
+/// connection should be closed once the replies written so far have been sent, and whether the core
+/// stopped early because it has written as much as it may in one call.</summary>
+/// <param name="Consumed">Input bytes consumed.</param>
+/// <param name="Close">Close the connection once the replies written so far are sent.</param>
+/// <param name="OutputFull">
+/// The core stopped before the end of its input because its replies reached its output budget (a client
+/// pipelining thousands of GETs of a large value must not make the server build gigabytes of replies in
+/// one call). The transport sends what was written — waiting for the peer to read it, which is the
+/// back-pressure — and then calls again with the rest of the input, without waiting for more bytes.
+/// </param>
+public readonly record struct ProtocolStep(long Consumed, bool Close, bool OutputFull = false)
 {
     public static ProtocolStep Continue(long consumed) => new(consumed, false);
     public static ProtocolStep CloseAfter(long consumed) => new(consumed, true);
+
+    /// <summary>Stopped with input left because the output budget of one call is spent; call again once it is sent.</summary>
+    public static ProtocolStep Full(long consumed) => new(consumed, false, true);
 }

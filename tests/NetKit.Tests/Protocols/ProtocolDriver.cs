@@ -38,14 +38,14 @@ public static class ProtocolDriver
             }
 
             pending.Add(chunk);
-            ProtocolStep step = Call(protocol, pending, buffering, endOfStream: false, output);
+            ProtocolStep step = CallUntilInputWanted(protocol, pending, buffering, endOfStream: false, output);
             if (step.Close)
             {
                 return new ProtocolRun(output.WrittenSpan.ToArray(), ClosedBeforeEndOfStream: true, ClosedAtEndOfStream: false);
             }
         }
 
-        ProtocolStep last = Call(protocol, pending, buffering, endOfStream: true, output);
+        ProtocolStep last = CallUntilInputWanted(protocol, pending, buffering, endOfStream: true, output);
         return new ProtocolRun(output.WrittenSpan.ToArray(), ClosedBeforeEndOfStream: false, ClosedAtEndOfStream: last.Close);
     }
 
@@ -77,6 +77,23 @@ public static class ProtocolDriver
     /// <inheritdoc cref="RunEverySplit(Func{IConnectionProtocol}, byte[])"/>
     public static ProtocolRun RunEverySplit(Func<IConnectionProtocol> createProtocol, string input) =>
         RunEverySplit(createProtocol, Encoding.UTF8.GetBytes(input));
+
+    /// <summary>As the transports: a core that stopped because its output budget was spent is called again
+    /// with the rest of its input (once its replies are "sent") before more input is read.</summary>
+    private static ProtocolStep CallUntilInputWanted(
+        IConnectionProtocol protocol, List<byte[]> pending, Buffering buffering, bool endOfStream, ArrayBufferWriter<byte> output)
+    {
+        while (true)
+        {
+            ProtocolStep step = Call(protocol, pending, buffering, endOfStream, output);
+            if (!step.OutputFull || step.Close)
+            {
+                return step;
+            }
+
+            Assert.True(step.Consumed > 0, "a core that says its output is full must have consumed something");
+        }
+    }
 
     private static ProtocolStep Call(
         IConnectionProtocol protocol, List<byte[]> pending, Buffering buffering, bool endOfStream, ArrayBufferWriter<byte> output)
