@@ -84,6 +84,54 @@ public static class CliOptions
         HelpName = "seconds",
     };
 
+    /// <summary>Redis's <c>client-output-buffer-limit</c> for ordinary clients: <c>HARD SOFT SECONDS</c>.</summary>
+    public static Option<OutputBufferLimit> OutputLimit() => new("--client-output-buffer-limit")
+    {
+        Description = "Unsent output per connection, as Redis's \"HARD SOFT SECONDS\": over HARD bytes the connection is closed at once, " +
+                      "over SOFT bytes for SECONDS it is closed then (0 = off) [default: \"0 1mb 60\"]",
+        DefaultValueFactory = _ => OutputBufferLimit.Default,
+        CustomParser = ParseOutputLimit,
+        HelpName = "\"hard soft seconds\"",
+    };
+
+    public static Option<double> MinDataRate() => new("--min-data-rate")
+    {
+        Description = "Bytes per second a request in progress must arrive at once it has taken 5 s; slower connections are closed (0 = no minimum)",
+        DefaultValueFactory = _ => new TcpServerOptions().MinRequestDataRate,
+        CustomParser = result =>
+        {
+            string text = Token(result);
+            if (double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double rate) && rate >= 0)
+            {
+                return rate;
+            }
+
+            result.AddError($"invalid --min-data-rate '{text}': expected bytes per second from 0 up");
+            return 0;
+        },
+        HelpName = "bytes/s",
+    };
+
+    private static OutputBufferLimit ParseOutputLimit(ArgumentResult result)
+    {
+        string text = string.Join(' ', result.Tokens.Select(t => t.Value));
+        var parts = text.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 4 && parts[0].Equals("normal", StringComparison.OrdinalIgnoreCase))
+        {
+            // Accepted as Redis writes it in redis.conf; normal is the only class a NetKit connection has.
+            parts = parts[1..];
+        }
+
+        if (parts.Length == 3 && ByteSize.TryParse(parts[0], out long hard) && ByteSize.TryParse(parts[1], out long soft)
+            && long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) && seconds <= MaxSeconds)
+        {
+            return new OutputBufferLimit(hard, soft, TimeSpan.FromSeconds(seconds));
+        }
+
+        result.AddError($"invalid --client-output-buffer-limit '{text}': expected \"HARD SOFT SECONDS\", sizes in bytes or with a unit (e.g. \"0 1mb 60\")");
+        return OutputBufferLimit.Default;
+    }
+
     private static Option<int> NonNegativeInt(string name, string description, int defaultValue) => new(name)
     {
         Description = description,

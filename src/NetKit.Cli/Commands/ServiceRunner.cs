@@ -42,6 +42,7 @@ public static class ServiceRunner
 
         // Declared first so it is disposed last: the console logger flushes its queue on dispose.
         using var loggerFactory = CliLogging.Create(logLevel);
+        settings = FitDescriptorLimit(settings, services.Count(s => s.Service.Transport == "tcp"), loggerFactory.CreateLogger("NetKit.Host"));
         // Declared before the host so it is disposed after it: the log is synced once no server can write.
         await using var storage = kvEndPoint is null ? null
             : KvStorage.Open(kv, settings.MaxConnections, settings.MaxLineLength, loggerFactory.CreateLogger("NetKit.kv.log"));
@@ -69,6 +70,29 @@ public static class ServiceRunner
         await Console.Out.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         await host.RunUntilStoppedAsync(stop.Token).ConfigureAwait(false);
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// Raises the descriptor limit to the hard one and, when even that cannot hold
+    /// <see cref="ServiceSettings.MaxConnections"/> connections, lowers the limit to what it can, saying so
+    /// in one line (as Redis does for maxclients): a server that runs out of descriptors cannot accept,
+    /// open its files or even start a thread.
+    /// </summary>
+    private static ServiceSettings FitDescriptorLimit(ServiceSettings settings, int tcpServices, ILogger logger)
+    {
+        long descriptors = DescriptorBudget.Configure();
+        int budget = DescriptorBudget.MaxConnections;
+        if (tcpServices == 0 || budget <= 0 || (settings.MaxConnections > 0 && settings.MaxConnections <= budget))
+        {
+            return settings;
+        }
+
+        string requested = settings.MaxConnections > 0 ? settings.MaxConnections.ToString(System.Globalization.CultureInfo.InvariantCulture) : "no limit";
+        logger.LogWarning(
+            "--max-connections lowered from {Requested} to {Budget}: the process may open {Descriptors} file descriptors (ulimit -n) and keeps {Reserved} for its own use{Shared}",
+            requested, budget, descriptors, DescriptorBudget.Reserved,
+            tcpServices > 1 ? "; the services share them" : string.Empty);
+        return settings with { MaxConnections = budget };
     }
 
     /// <summary>The endpoint as HOST:PORT, an IPv6 host in brackets (<c>[::1]:7878</c>).</summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NetKit.Hosting;
+using NetKit.Transport;
 
 namespace NetKit.Cli.Commands;
 
@@ -10,6 +11,8 @@ public sealed class TcpServerOptionSet
     private readonly Option<int> _maxConnections = CliOptions.MaxConnections();
     private readonly Option<int> _maxThreads = CliOptions.MaxThreads();
     private readonly Option<double> _idleTimeout = CliOptions.IdleTimeout();
+    private readonly Option<OutputBufferLimit> _outputLimit = CliOptions.OutputLimit();
+    private readonly Option<double> _minDataRate = CliOptions.MinDataRate();
 
     public void AddTo(Command command)
     {
@@ -17,6 +20,8 @@ public sealed class TcpServerOptionSet
         command.Options.Add(_maxConnections);
         command.Options.Add(_maxThreads);
         command.Options.Add(_idleTimeout);
+        command.Options.Add(_outputLimit);
+        command.Options.Add(_minDataRate);
     }
 
     public ServiceSettings ToSettings(ParseResult result, bool once = false) => new()
@@ -26,5 +31,7 @@ public sealed class TcpServerOptionSet
         MaxThreads = result.GetValue(_maxThreads),
         IdleTimeout = TimeSpan.FromSeconds(result.GetValue(_idleTimeout)),
         Once = once,
+        OutputLimit = result.GetValue(_outputLimit),
+        MinRequestDataRate = result.GetValue(_minDataRate),
     };
 }

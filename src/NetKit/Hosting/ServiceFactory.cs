@@ -50,6 +50,7 @@ public static class ServiceFactory
                 var kvOptions = TcpOptions(endPoint, settings) with
                 {
                     MaxBufferedInput = (int)Math.Min(int.MaxValue - 1, database.Options.MaxBulkLength + (1024 * 1024)),
+                    RefusalMessage = MaxClientsReached,
                 };
                 return new TcpServer(service.Name, info => new KeyValueProtocol(database, info), kvOptions, logger);
             default:
@@ -58,6 +59,9 @@ public static class ServiceFactory
 
         return new TcpServer(service.Name, factory, TcpOptions(endPoint, settings), logger);
     }
+
+    /// <summary>Redis's reply to a connection past maxclients, sent before it is closed.</summary>
+    private static readonly byte[] MaxClientsReached = "-ERR max number of clients reached\r\n"u8.ToArray();
 
     private static TcpServerOptions TcpOptions(IPEndPoint endPoint, ServiceSettings settings) =>
         new()
@@ -69,5 +73,7 @@ public static class ServiceFactory
             IdleTimeout = settings.IdleTimeout,
             ShutdownGracePeriod = settings.ShutdownGracePeriod,
             Once = settings.Once,
+            OutputLimit = settings.OutputLimit,
+            MinRequestDataRate = settings.MinRequestDataRate,
         };
 }

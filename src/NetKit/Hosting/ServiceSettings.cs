@@ -20,6 +20,12 @@ public sealed record ServiceSettings
 
     public TimeSpan ShutdownGracePeriod { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>TCP: unsent output allowed per connection (see <see cref="TcpServerOptions.OutputLimit"/>).</summary>
+    public OutputBufferLimit OutputLimit { get; init; } = OutputBufferLimit.Default;
+
+    /// <summary>TCP: bytes per second a request in progress must arrive at after 5 s; 0 = no minimum.</summary>
+    public double MinRequestDataRate { get; init; } = new TcpServerOptions().MinRequestDataRate;
+
     /// <summary>count: serve one connection, then stop.</summary>
     public bool Once { get; init; }
 

@@ -46,6 +46,8 @@ internal sealed class AsyncTcpConnection : TcpConnection, IThreadPoolWorkItem
             reader.CancelPendingRead();
         }
 
+        Exception? discardOutput = null;
+        long carried = 0; // unconsumed bytes handed to the core last time, so the new ones can be counted
         try
         {
             while (true)
@@ -66,15 +68,19 @@ internal sealed class AsyncTcpConnection : TcpConnection, IThreadPoolWorkItem
                 {
                     var step = Protocol.Process(buffer, end, writer);
                     remaining -= step.Consumed;
-                    if (writer.UnflushedBytes > 0)
+                    long unsent = writer.UnflushedBytes;
+                    if (unsent > 0)
                     {
-                        if (ReplyGate is not null)
+                        string? refusal = await WaitUntilRepliesMaySendAsync().ConfigureAwait(false) ?? SendStarting(unsent);
+                        if (refusal is not null)
                         {
-                            await ReplyGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                            error = refusal;
+                            discardOutput = new IOException(refusal);
+                            break;
                         }
 
                         await writer.FlushAsync().ConfigureAwait(false);
-                        Touch();
+                        SendFinished();
                     }
 
                     if (end)
@@ -92,6 +98,16 @@ internal sealed class AsyncTcpConnection : TcpConnection, IThreadPoolWorkItem
                     {
                         error = $"more than {Server.Options.MaxBufferedInput} bytes of input buffered without a complete request";
                         break;
+                    }
+
+                    RequestProgress(remaining > 0 || !Protocol.AtRequestBoundary, buffer.Length - carried);
+                    carried = remaining;
+                    if (step.OutputFull)
+                    {
+                        // Complete requests are left: examining only what was consumed makes the next read
+                        // return at once with them, without waiting for the peer to send more.
+                        reader.AdvanceTo(buffer.GetPosition(step.Consumed));
+                        continue;
                     }
 
                     reader.AdvanceTo(buffer.GetPosition(step.Consumed), buffer.End);
@@ -123,7 +139,8 @@ internal sealed class AsyncTcpConnection : TcpConnection, IThreadPoolWorkItem
             await reader.CompleteAsync().ConfigureAwait(false);
             try
             {
-                await writer.CompleteAsync().ConfigureAwait(false);
+                // Completed with an exception, the writer drops what it holds instead of sending it.
+                await writer.CompleteAsync(discardOutput).ConfigureAwait(false);
             }
             catch (Exception ex) when (IsExpectedFailure(ex))
             {

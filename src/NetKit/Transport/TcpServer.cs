@@ -22,9 +22,12 @@ public sealed class TcpServer : INetworkServer
     private Socket? _listener;
     private Timer? _idleSweep;
     private Task _acceptLoop = Task.CompletedTask;
+    private const int RefusalReportIntervalMs = 10_000;
     private long _nextId;
     private int _active;
     private int _stopping;
+    private long _refusedSinceReport;
+    private long _lastRefusalReport = Environment.TickCount64;
 
     public TcpServer(string name, Func<IConnectionProtocol> protocolFactory, TcpServerOptions? options = null,
         ILogger? logger = null)
@@ -72,12 +75,12 @@ public sealed class TcpServer : INetworkServer
         LocalEndPoint = (IPEndPoint)_listener.LocalEndPoint!;
         TransportLog.Listening(Logger, Name, Transport, LocalEndPoint, Options.Model.ToString().ToLowerInvariant());
 
-        if (Options.IdleTimeout > TimeSpan.Zero)
-        {
-            // One timer per server, not per connection: an idle connection costs no timer.
-            var period = TimeSpan.FromMilliseconds(Math.Clamp(Options.IdleTimeout.TotalMilliseconds / 4, 50, 1000));
-            _idleSweep = new Timer(static state => ((TcpServer)state!).SweepIdle(), this, period, period);
-        }
+        // One timer per server, not per connection: an idle connection costs no timer. It enforces the idle
+        // timeout, the output limit and the minimum data rate, and reports refused connections.
+        var period = Options.IdleTimeout > TimeSpan.Zero
+            ? TimeSpan.FromMilliseconds(Math.Clamp(Options.IdleTimeout.TotalMilliseconds / 4, 50, 1000))
+            : TimeSpan.FromSeconds(1);
+        _idleSweep = new Timer(static state => ((TcpServer)state!).Sweep(), this, period, period);
 
         if (Options.Model == ConnectionModel.Threads)
         {
@@ -136,6 +139,7 @@ public sealed class TcpServer : INetworkServer
         }
 
         _idleSweep?.Dispose();
+        ReportRefusals(Environment.TickCount64, force: true);
         _completion.TrySetResult();
     }
 
@@ -150,6 +154,7 @@ public sealed class TcpServer : INetworkServer
     {
         _connections.TryRemove(connection.Id, out _);
         Interlocked.Decrement(ref _active);
+        DescriptorBudget.Release();
         NetKitMetrics.ConnectionsActive.Add(-1);
         if (Options.Model == ConnectionModel.Threads)
         {
@@ -283,20 +288,29 @@ public sealed class TcpServer : INetworkServer
         Func<long, Socket, IConnectionProtocol, TcpServer, TcpConnection> create)
     {
         int active = Interlocked.Increment(ref _active);
-        if ((Options.MaxConnections > 0 && active > Options.MaxConnections) || Volatile.Read(ref _stopping) != 0)
+        int max = EffectiveMaxConnections;
+        bool stopping = Volatile.Read(ref _stopping) != 0;
+        if ((max > 0 && active > max) || stopping)
         {
             Interlocked.Decrement(ref _active);
             NetKitMetrics.ConnectionsRejected.Add(1);
-            EndPoint? peer = null;
-            try
+            if (!stopping)
             {
-                peer = socket.RemoteEndPoint;
-            }
-            catch (SocketException)
-            {
+                Interlocked.Increment(ref _refusedSinceReport);
+                Refuse(socket);
             }
 
-            TransportLog.ConnectionLimitReached(Logger, Name, peer, Options.MaxConnections);
+            socket.Dispose();
+            return null;
+        }
+
+        if (!DescriptorBudget.TryTake())
+        {
+            // Other servers of this process hold the descriptors left: refused as if this one were full.
+            Interlocked.Decrement(ref _active);
+            NetKitMetrics.ConnectionsRejected.Add(1);
+            Interlocked.Increment(ref _refusedSinceReport);
+            Refuse(socket);
             socket.Dispose();
             return null;
         }
@@ -323,8 +337,53 @@ public sealed class TcpServer : INetworkServer
             }
 
             Interlocked.Decrement(ref _active);
+            DescriptorBudget.Release();
             socket.Dispose();
             return null;
+        }
+    }
+
+    /// <summary>Tells a refused peer why (kv: Redis's error line), without ever waiting on it.</summary>
+    private void Refuse(Socket socket)
+    {
+        if (Options.RefusalMessage.IsEmpty)
+        {
+            return;
+        }
+
+        try
+        {
+            // A new socket's send buffer is empty, so a short message goes out without blocking; FIN then
+            // follows it, and input the peer already sent is read away so the close is not a reset that
+            // would destroy the message before the peer reads it.
+            socket.Blocking = false;
+            socket.Send(Options.RefusalMessage.Span, SocketFlags.None);
+            socket.Shutdown(SocketShutdown.Send);
+            Span<byte> scratch = stackalloc byte[1024];
+            for (int i = 0; i < 16 && socket.Available > 0; i++)
+            {
+                if (socket.Receive(scratch, SocketFlags.None) <= 0)
+                {
+                    break;
+                }
+            }
+        }
+        catch (SocketException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// <see cref="TcpServerOptions.MaxConnections"/>, lowered to what the process's descriptor limit allows
+    /// (see <see cref="DescriptorBudget"/>).
+    /// </summary>
+    public int EffectiveMaxConnections
+    {
+        get
+        {
+            int budget = DescriptorBudget.MaxConnections;
+            int max = Options.MaxConnections;
+            return budget <= 0 ? max : max <= 0 ? budget : Math.Min(max, budget);
         }
     }
 
@@ -353,16 +412,37 @@ public sealed class TcpServer : INetworkServer
         }
     }
 
-    private void SweepIdle()
+    private void Sweep()
     {
         long now = Environment.TickCount64;
-        long limit = (long)Options.IdleTimeout.TotalMilliseconds;
         foreach (var connection in _connections.Values)
         {
-            if (now - connection.LastActivity > limit)
+            if (connection.CheckLimits(now) is { } reason)
             {
-                connection.Abort($"idle for more than {Options.IdleTimeout.TotalSeconds:0.###} s");
+                connection.Abort(reason);
             }
+        }
+
+        ReportRefusals(now, force: false);
+    }
+
+    /// <summary>
+    /// One line per interval for the connections refused in it, not one each: a flood of connections past
+    /// the limit must not turn into a flood of log lines.
+    /// </summary>
+    private void ReportRefusals(long now, bool force)
+    {
+        if (!force && now - Volatile.Read(ref _lastRefusalReport) < RefusalReportIntervalMs)
+        {
+            return;
+        }
+
+        long refused = Interlocked.Exchange(ref _refusedSinceReport, 0);
+        long since = Interlocked.Exchange(ref _lastRefusalReport, now);
+        if (refused > 0)
+        {
+            int seconds = (int)Math.Max(1, Math.Round((now - since) / 1000.0));
+            TransportLog.ConnectionsRefused(Logger, Name, refused, seconds, EffectiveMaxConnections);
         }
     }
 }

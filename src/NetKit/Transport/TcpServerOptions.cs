@@ -35,4 +35,29 @@ public sealed record TcpServerOptions
     public int Backlog { get; init; } = 1024;
 
     public bool NoDelay { get; init; } = true;
+
+    /// <summary>
+    /// Output a connection may hold unsent (Redis's <c>client-output-buffer-limit</c> for normal clients).
+    /// The cores stop at an output budget per call and a connection runs no further request while its
+    /// replies are unsent, so a peer that does not read holds at most one call's replies; this limit
+    /// closes a connection that keeps even that much unsent for too long.
+    /// </summary>
+    public OutputBufferLimit OutputLimit { get; init; } = OutputBufferLimit.Default;
+
+    /// <summary>
+    /// The slowest a request in progress (a partial line, a partial RESP frame) may arrive, in bytes per
+    /// second, once <see cref="MinRequestDataRateGracePeriod"/> has passed; a slower connection is closed.
+    /// Kestrel's MinRequestBodyDataRate default (240 B/s after 5 s): a peer that trickles a byte every few
+    /// seconds would otherwise hold a connection slot for ever, idle timeout or not. 0 = no minimum.
+    /// </summary>
+    public double MinRequestDataRate { get; init; } = 240;
+
+    /// <summary>How long a request may take before <see cref="MinRequestDataRate"/> is enforced.</summary>
+    public TimeSpan MinRequestDataRateGracePeriod { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Sent to a connection refused because the server is at <see cref="MaxConnections"/>, before it is
+    /// closed (kv: Redis's <c>-ERR max number of clients reached</c>), so the client says why; empty = nothing.
+    /// </summary>
+    public ReadOnlyMemory<byte> RefusalMessage { get; init; }
 }

@@ -46,56 +46,72 @@ internal sealed class ThreadedTcpConnection : TcpConnection
         byte[] buffer = ArrayPool<byte>.Shared.Rent(DefaultBufferSize);
         var output = new PooledBufferWriter();
         int count = 0;
+        bool moreBuffered = false; // the core stopped at its output budget with complete requests left
         try
         {
             while (true)
             {
-                if (count == buffer.Length)
+                int n = 0;
+                bool end = false;
+                if (!moreBuffered)
                 {
-                    if (count >= Server.Options.MaxBufferedInput)
+                    if (count == buffer.Length)
                     {
-                        error = $"more than {Server.Options.MaxBufferedInput} bytes of input buffered without a complete request";
+                        if (count >= Server.Options.MaxBufferedInput)
+                        {
+                            error = $"more than {Server.Options.MaxBufferedInput} bytes of input buffered without a complete request";
+                            break;
+                        }
+
+                        var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, Server.Options.MaxBufferedInput));
+                        buffer.AsSpan(0, count).CopyTo(bigger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = bigger;
+                    }
+
+                    _waitingAtBoundary = count == 0 && Protocol.AtRequestBoundary;
+                    Interlocked.MemoryBarrier(); // pairs with the fence in RequestStop
+                    if (_waitingAtBoundary && StopRequested)
+                    {
+                        error = "server stopping";
                         break;
                     }
 
-                    var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, Server.Options.MaxBufferedInput));
-                    buffer.AsSpan(0, count).CopyTo(bigger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = bigger;
+                    n = Socket.Receive(buffer, count, buffer.Length - count, SocketFlags.None);
+                    _waitingAtBoundary = false;
+                    if (n == 0 && Aborted)
+                    {
+                        // Abort's shutdown woke the receive: not the peer's end of stream.
+                        break;
+                    }
+
+                    Touch();
+                    if (n == 0 && StopRequested && count == 0 && Protocol.AtRequestBoundary)
+                    {
+                        error = "server stopping";
+                        break;
+                    }
+
+                    end = n == 0;
+                    count += n;
                 }
 
-                _waitingAtBoundary = count == 0 && Protocol.AtRequestBoundary;
-                Interlocked.MemoryBarrier(); // pairs with the fence in RequestStop
-                if (_waitingAtBoundary && StopRequested)
-                {
-                    error = "server stopping";
-                    break;
-                }
-
-                int n = Socket.Receive(buffer, count, buffer.Length - count, SocketFlags.None);
-                _waitingAtBoundary = false;
-                if (n == 0 && Aborted)
-                {
-                    // Abort's shutdown woke the receive: not the peer's end of stream.
-                    break;
-                }
-
-                Touch();
-                if (n == 0 && StopRequested && count == 0 && Protocol.AtRequestBoundary)
-                {
-                    error = "server stopping";
-                    break;
-                }
-
-                bool end = n == 0;
-                count += n;
                 var step = Protocol.Process(new ReadOnlySequence<byte>(buffer, 0, count), end, output);
                 if (output.WrittenCount > 0)
                 {
-                    ReplyGate?.WaitAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+                    var wait = WaitUntilRepliesMaySendAsync();
+                    string? refusal = (wait.IsCompleted ? wait.Result : wait.AsTask().GetAwaiter().GetResult())
+                        ?? SendStarting(output.WrittenCount);
+                    if (refusal is not null)
+                    {
+                        // The replies are dropped with the writer, never sent.
+                        error = refusal;
+                        break;
+                    }
+
                     SendAll(output.WrittenSpan);
                     output.Reset();
-                    Touch();
+                    SendFinished();
                 }
 
                 if (end)
@@ -120,6 +136,9 @@ internal sealed class ThreadedTcpConnection : TcpConnection
                         buffer = ArrayPool<byte>.Shared.Rent(DefaultBufferSize);
                     }
                 }
+
+                RequestProgress(count > 0 || !Protocol.AtRequestBoundary, n);
+                moreBuffered = step.OutputFull;
             }
         }
         catch (Exception ex) when (IsExpectedFailure(ex))

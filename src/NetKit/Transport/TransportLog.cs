@@ -15,9 +15,6 @@ internal static partial class TransportLog
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "[{Service}] Connection with {Peer} ended: {Reason}")]
     public static partial void ConnectionEnded(ILogger logger, string service, EndPoint? peer, string reason);
 
-    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "[{Service}] Connection from {Peer} refused: at the limit of {Limit} connections")]
-    public static partial void ConnectionLimitReached(ILogger logger, string service, EndPoint? peer, int limit);
-
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "[{Service}] Accept failed ({Error}); backing off")]
     public static partial void AcceptFailed(ILogger logger, string service, string error);
 
@@ -35,6 +32,15 @@ internal static partial class TransportLog
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Debug, Message = "[{Service}] Datagram from {Peer} dropped")]
     public static partial void DatagramDropped(ILogger logger, string service, EndPoint? peer);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "[{Service}] Closing the connection with {Peer}: {Reason}")]
+    public static partial void OutputLimitReached(ILogger logger, string service, EndPoint? peer, string reason);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "[{Service}] Refused {Count} connection(s) in the last {Seconds} s: at the limit of {Limit} connections")]
+    public static partial void ConnectionsRefused(ILogger logger, string service, long count, int seconds, int limit);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "[{Service}] {Message}")]
+    public static partial void LimitLowered(ILogger logger, string service, string message);
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "[{Service}] Datagram loop error: {Error}")]
     public static partial void DatagramError(ILogger logger, string service, string error);
