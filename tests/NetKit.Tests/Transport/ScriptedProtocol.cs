@@ -1,0 +1,51 @@
+using System.Buffers;
+using NetKit.Protocols;
+
+namespace NetKit.Tests.Transport;
+
+/// <summary>
+/// A test core for the connection loop's edge cases: each <c>\n</c>-terminated line is one request,
+/// answered by <see cref="ReplyFor"/>; it may stop after each request as if its output budget were spent,
+/// and may hold its replies behind a gate that fails, as kv's does when the log cannot be written.
+/// </summary>
+internal sealed class ScriptedProtocol : IConnectionProtocol, IReplyGate
+{
+    private bool _atBoundary = true;
+
+    /// <summary>The reply to one line (without its <c>\n</c>); the line itself plus <c>\n</c> by default.</summary>
+    public Func<byte[], byte[]> ReplyFor { get; init; } = line => [.. line, (byte)'\n'];
+
+    /// <summary>Answer one request per call and say the output is full, so the loop must call again.</summary>
+    public bool OneRequestPerCall { get; init; }
+
+    /// <summary>When set, the replies' gate fails with this (the durability wait failing).</summary>
+    public Exception? GateFailure { get; init; }
+
+    /// <summary>Calls of <see cref="Process"/>, to tell a call made for new input from one made for the rest.</summary>
+    public int Calls { get; private set; }
+
+    public bool AtRequestBoundary => _atBoundary;
+
+    public ProtocolStep Process(ReadOnlySequence<byte> input, bool endOfStream, IBufferWriter<byte> output)
+    {
+        Calls++;
+        long consumed = 0;
+        var reader = new SequenceReader<byte>(input);
+        while (reader.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n'))
+        {
+            output.Write(ReplyFor(line.ToArray()));
+            consumed = reader.Consumed;
+            if (OneRequestPerCall && !reader.End)
+            {
+                _atBoundary = true;
+                return ProtocolStep.Full(consumed);
+            }
+        }
+
+        _atBoundary = consumed == input.Length;
+        return endOfStream ? ProtocolStep.CloseAfter(input.Length) : ProtocolStep.Continue(consumed);
+    }
+
+    public ValueTask WaitAsync(CancellationToken cancellationToken) =>
+        GateFailure is null ? ValueTask.CompletedTask : ValueTask.FromException(GateFailure);
+}
