@@ -28,9 +28,10 @@ public sealed partial class NetkitProcess : IDisposable
     private readonly StringBuilder _stderr = new();
     private readonly object _gate = new();
 
-    private NetkitProcess(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    private NetkitProcess(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null,
+        IReadOnlyList<string>? launcher = null)
     {
-        var startInfo = new ProcessStartInfo(DotnetHost())
+        var startInfo = new ProcessStartInfo(launcher is { Count: > 0 } ? launcher[0] : DotnetHost())
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -44,13 +45,25 @@ public sealed partial class NetkitProcess : IDisposable
             startInfo.Environment[name] = value;
         }
 
+        if (launcher is { Count: > 0 })
+        {
+            // The launcher execs the program (prlimit, say), so the process started is still netkit's.
+            foreach (var argument in launcher.Skip(1))
+            {
+                startInfo.ArgumentList.Add(argument);
+            }
+
+            startInfo.ArgumentList.Add(DotnetHost());
+        }
+
+        int skip = startInfo.ArgumentList.Count;
         startInfo.ArgumentList.Add(CliPath.Value);
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
         }
 
-        Arguments = string.Join(' ', startInfo.ArgumentList.Skip(1));
+        Arguments = string.Join(' ', startInfo.ArgumentList.Skip(skip + 1));
         _process = new Process { StartInfo = startInfo };
         _process.OutputDataReceived += (_, e) =>
         {
@@ -113,6 +126,10 @@ public sealed partial class NetkitProcess : IDisposable
 
     /// <summary>Starts <c>netkit ARGS</c> with these environment variables set (HOME, XDG_DATA_HOME: so a
     /// test never touches the real user's data folder).</summary>
+    /// <summary>Starts netkit with soft and hard descriptor limits of <paramref name="descriptors"/> (util-linux prlimit).</summary>
+    public static NetkitProcess StartWithDescriptorLimit(int descriptors, params string[] arguments) =>
+        new(arguments, launcher: ["prlimit", $"--nofile={descriptors}:{descriptors}", "--"]);
+
     public static NetkitProcess StartWithEnvironment(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
         new(arguments, environment);
 
