@@ -42,6 +42,7 @@ public static class ServiceRunner
 
         // Declared first so it is disposed last: the console logger flushes its queue on dispose.
         using var loggerFactory = CliLogging.Create(logLevel);
+        using var reclaimer = new MemoryReclaimer();
         settings = FitDescriptorLimit(settings, services.Count(s => s.Service.Transport == "tcp"), loggerFactory.CreateLogger("NetKit.Host"));
         // Declared before the host so it is disposed after it: the log is synced once no server can write.
         await using var storage = kvEndPoint is null ? null

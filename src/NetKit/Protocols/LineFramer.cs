@@ -60,6 +60,14 @@ internal static class LineFramer
         }
 
         int length = checked((int)line.Length);
+        if (length > Buffers.TransientBuffers.MaxPooledLength)
+        {
+            // Not pooled (see TransientBuffers): the span keeps the array alive, and the GC takes it after.
+            var large = GC.AllocateUninitializedArray<byte>(length);
+            line.CopyTo(large);
+            return large;
+        }
+
         rented = ArrayPool<byte>.Shared.Rent(length);
         line.CopyTo(rented);
         return rented.AsSpan(0, length);

@@ -1,9 +1,10 @@
 using System.Buffers;
+using NetKit.Buffers;
 
 namespace NetKit.Transport;
 
 /// <summary>
-/// An <see cref="IBufferWriter{T}"/> over an array rented from <see cref="ArrayPool{T}.Shared"/>, for the
+/// An <see cref="IBufferWriter{T}"/> over an array from <see cref="TransientBuffers"/>, for the
 /// threads model's replies: it grows as a reply needs, and <see cref="Reset"/> hands a grown array back so
 /// one large reply does not pin a large buffer to the connection for its lifetime.
 /// </summary>
@@ -16,7 +17,7 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
     public PooledBufferWriter(int initialSize = 4096)
     {
         _initialSize = initialSize;
-        _buffer = ArrayPool<byte>.Shared.Rent(initialSize);
+        _buffer = TransientBuffers.Rent(initialSize);
     }
 
     public int WrittenCount => _written;
@@ -54,8 +55,8 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         _written = 0;
         if (_buffer.Length > _initialSize * 4)
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = ArrayPool<byte>.Shared.Rent(_initialSize);
+            TransientBuffers.Return(_buffer);
+            _buffer = TransientBuffers.Rent(_initialSize);
         }
     }
 
@@ -66,7 +67,7 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         _written = 0;
         if (buffer.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            TransientBuffers.Return(buffer);
         }
     }
 
@@ -79,11 +80,11 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         }
 
         int size = Math.Max(_buffer.Length * 2, _written + sizeHint);
-        var bigger = ArrayPool<byte>.Shared.Rent(size);
+        var bigger = TransientBuffers.Rent(size);
         _buffer.AsSpan(0, _written).CopyTo(bigger);
         if (_buffer.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
+            TransientBuffers.Return(_buffer);
         }
 
         _buffer = bigger;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
+using NetKit.Buffers;
 using NetKit.Protocols;
 
 namespace NetKit.Transport;
@@ -43,7 +44,7 @@ internal sealed class ThreadedTcpConnection : TcpConnection
     {
         string? error = null;
         bool closedByPeer = false;
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(DefaultBufferSize);
+        byte[] buffer = TransientBuffers.Rent(DefaultBufferSize);
         var output = new PooledBufferWriter();
         int count = 0;
         bool moreBuffered = false; // the core stopped at its output budget with complete requests left
@@ -63,9 +64,9 @@ internal sealed class ThreadedTcpConnection : TcpConnection
                             break;
                         }
 
-                        var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, Server.Options.MaxBufferedInput));
+                        var bigger = TransientBuffers.Rent(Math.Min(buffer.Length * 2, Server.Options.MaxBufferedInput));
                         buffer.AsSpan(0, count).CopyTo(bigger);
-                        ArrayPool<byte>.Shared.Return(buffer);
+                        TransientBuffers.Return(buffer);
                         buffer = bigger;
                     }
 
@@ -132,8 +133,8 @@ internal sealed class ThreadedTcpConnection : TcpConnection
                     buffer.AsSpan(consumed, count).CopyTo(buffer);
                     if (count == 0 && buffer.Length > DefaultBufferSize * 2)
                     {
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = ArrayPool<byte>.Shared.Rent(DefaultBufferSize);
+                        TransientBuffers.Return(buffer);
+                        buffer = TransientBuffers.Rent(DefaultBufferSize);
                     }
                 }
 
@@ -152,7 +153,7 @@ internal sealed class ThreadedTcpConnection : TcpConnection
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            TransientBuffers.Return(buffer);
             output.Dispose();
             Finish(error, closedByPeer);
         }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
+using NetKit.Buffers;
 
 namespace NetKit.Protocols.KeyValue;
 
@@ -358,7 +359,7 @@ internal static partial class StringCommands
     private static void StoreSpliced(KeyValueStore store, ReadOnlySpan<byte> key, byte[] current, int offset, ReadOnlySpan<byte> patch, int length, long expiresAtMs = -1)
     {
         // Built in a scratch buffer because SetLocked keeps its own copy of what it is given.
-        byte[] scratch = ArrayPool<byte>.Shared.Rent(length);
+        byte[] scratch = TransientBuffers.Rent(length);
         try
         {
             var buffer = scratch.AsSpan(0, length);
@@ -373,7 +374,7 @@ internal static partial class StringCommands
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(scratch);
+            TransientBuffers.Return(scratch);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using Microsoft.Win32.SafeHandles;
+using NetKit.Buffers;
 
 namespace NetKit.Protocols.KeyValue.Persistence;
 
@@ -41,7 +42,7 @@ internal sealed class AppendOnlyLogReader
     /// </summary>
     public ReplayOutcome Replay(SafeFileHandle file, long fileLength)
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(ReadSize);
+        byte[] buffer = TransientBuffers.Rent(ReadSize);
         try
         {
             long bufferOffset = 0; // file offset of buffer[0]
@@ -95,9 +96,9 @@ internal sealed class AppendOnlyLogReader
                 if (end == buffer.Length)
                 {
                     // One record larger than the buffer (a big value): grow to hold it whole.
-                    var bigger = ArrayPool<byte>.Shared.Rent(checked(buffer.Length * 2));
+                    var bigger = TransientBuffers.Rent(checked(buffer.Length * 2));
                     buffer.AsSpan(0, end).CopyTo(bigger);
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    TransientBuffers.Return(buffer);
                     buffer = bigger;
                 }
 
@@ -108,13 +109,13 @@ internal sealed class AppendOnlyLogReader
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            TransientBuffers.Return(buffer);
         }
     }
 
     private static bool IsZeroFrom(SafeFileHandle file, long offset, long fileLength)
     {
-        byte[] chunk = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        byte[] chunk = TransientBuffers.Rent(64 * 1024);
         try
         {
             while (offset < fileLength)
@@ -137,7 +138,7 @@ internal sealed class AppendOnlyLogReader
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(chunk);
+            TransientBuffers.Return(chunk);
         }
     }
 

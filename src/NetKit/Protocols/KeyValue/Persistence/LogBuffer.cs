@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using NetKit.Buffers;
 
 namespace NetKit.Protocols.KeyValue.Persistence;
 
@@ -18,7 +19,7 @@ internal sealed class LogBuffer
     private byte[] _data;
     private int _length;
 
-    public LogBuffer(int initialSize = InitialSize) => _data = ArrayPool<byte>.Shared.Rent(initialSize);
+    public LogBuffer(int initialSize = InitialSize) => _data = TransientBuffers.Rent(initialSize);
 
     public int Length => _length;
 
@@ -31,8 +32,8 @@ internal sealed class LogBuffer
         _length = 0;
         if (_data.Length > RetainedSize)
         {
-            ArrayPool<byte>.Shared.Return(_data);
-            _data = ArrayPool<byte>.Shared.Rent(InitialSize);
+            TransientBuffers.Return(_data);
+            _data = TransientBuffers.Rent(InitialSize);
         }
     }
 
@@ -143,9 +144,9 @@ internal sealed class LogBuffer
             }
         }
 
-        var bigger = ArrayPool<byte>.Shared.Rent((int)wanted);
+        var bigger = TransientBuffers.Rent((int)wanted);
         _data.AsSpan(0, _length).CopyTo(bigger);
-        ArrayPool<byte>.Shared.Return(_data);
+        TransientBuffers.Return(_data);
         _data = bigger;
     }
 }
