@@ -88,7 +88,7 @@ public static class CliOptions
     public static Option<OutputBufferLimit> OutputLimit() => new("--client-output-buffer-limit")
     {
         Description = "Unsent output per connection, as Redis's \"HARD SOFT SECONDS\": over HARD bytes the connection is closed at once, " +
-                      "over SOFT bytes for SECONDS it is closed then (0 = off) [default: \"0 1mb 60\"]",
+                      "over SOFT bytes for SECONDS it is closed then (0 = off)",
         DefaultValueFactory = _ => OutputBufferLimit.Default,
         CustomParser = ParseOutputLimit,
         HelpName = "\"hard soft seconds\"",
