@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using NetKit.Connections;
 using NetKit.Hosting;
 using NetKit.Transport;
 

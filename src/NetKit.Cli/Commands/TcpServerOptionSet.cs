@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NetKit.Connections;
 using NetKit.Hosting;
 using NetKit.Transport;
 

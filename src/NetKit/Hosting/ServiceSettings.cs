@@ -1,5 +1,6 @@
 using NetKit.Protocols.KeyValue;
 using NetKit.Protocols.Lines;
+using NetKit.Connections;
 using NetKit.Transport;
 
 namespace NetKit.Hosting;

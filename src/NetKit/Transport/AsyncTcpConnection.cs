@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using NetKit.Connections;
 using NetKit.Protocols;
 
 namespace NetKit.Transport;
@@ -21,7 +22,7 @@ internal sealed class AsyncTcpConnection : TcpConnection, IThreadPoolWorkItem
 
     public override void RequestStop()
     {
-        StopRequested = true;
+        Pump.RequestStop();
         Interlocked.MemoryBarrier(); // pairs with the fence in RunAsync
         _reader?.CancelPendingRead();
     }
@@ -41,13 +42,12 @@ internal sealed class AsyncTcpConnection : TcpConnection, IThreadPoolWorkItem
         // Store then load, against RequestStop's store of StopRequested then load of _reader: without a
         // full fence both sides may read the old value and the stop request would be missed.
         Interlocked.MemoryBarrier();
-        if (StopRequested)
+        if (Pump.StopRequested)
         {
             reader.CancelPendingRead();
         }
 
         Exception? discardOutput = null;
-        long carried = 0; // unconsumed bytes handed to the core last time, so the new ones can be counted
         try
         {
             while (true)
@@ -60,68 +60,33 @@ internal sealed class AsyncTcpConnection : TcpConnection, IThreadPoolWorkItem
                 }
 
                 var buffer = result.Buffer;
-                bool end = result.IsCompleted;
-                Touch();
-
-                long remaining = buffer.Length;
-                if (!buffer.IsEmpty || end)
+                var step = Pump.Run(buffer, result.IsCompleted, writer);
+                long unsent = writer.UnflushedBytes;
+                if (unsent > 0)
                 {
-                    var step = Protocol.Process(buffer, end, writer);
-                    remaining -= step.Consumed;
-                    long unsent = writer.UnflushedBytes;
-                    if (unsent > 0)
+                    if (await Pump.BeforeSendAsync(unsent).ConfigureAwait(false) is { } refused)
                     {
-                        string? refusal = await WaitUntilRepliesMaySendAsync().ConfigureAwait(false) ?? SendStarting(unsent);
-                        if (refusal is not null)
-                        {
-                            error = refusal;
-                            discardOutput = new IOException(refusal);
-                            break;
-                        }
-
-                        await writer.FlushAsync().ConfigureAwait(false);
-                        SendFinished();
-                    }
-
-                    if (end)
-                    {
-                        closedByPeer = true;
+                        RepliesRefused(refused);
+                        error = refused;
+                        discardOutput = new IOException(refused);
                         break;
                     }
 
-                    if (step.Close)
-                    {
-                        break;
-                    }
-
-                    if (remaining > Server.Options.MaxBufferedInput)
-                    {
-                        error = $"more than {Server.Options.MaxBufferedInput} bytes of input buffered without a complete request";
-                        break;
-                    }
-
-                    RequestProgress(remaining > 0 || !Protocol.AtRequestBoundary, buffer.Length - carried);
-                    carried = remaining;
-                    if (step.OutputFull)
-                    {
-                        // Complete requests are left: examining only what was consumed makes the next read
-                        // return at once with them, without waiting for the peer to send more.
-                        reader.AdvanceTo(buffer.GetPosition(step.Consumed));
-                        continue;
-                    }
-
-                    reader.AdvanceTo(buffer.GetPosition(step.Consumed), buffer.End);
-                }
-                else
-                {
-                    reader.AdvanceTo(buffer.Start, buffer.End);
+                    await writer.FlushAsync().ConfigureAwait(false);
+                    Pump.AfterSend();
                 }
 
-                if (StopRequested && remaining == 0 && Protocol.AtRequestBoundary)
+                if (step.Next == PumpNext.Close)
                 {
-                    error = "server stopping";
+                    closedByPeer = step.ClosedByPeer;
+                    error = step.Error;
                     break;
                 }
+
+                // After RunAgain, examining only what was consumed makes the next read return at once with
+                // the complete requests left, without waiting for the peer to send more.
+                reader.AdvanceTo(buffer.GetPosition(step.Consumed),
+                    step.Next == PumpNext.RunAgain ? buffer.GetPosition(step.Consumed) : buffer.End);
             }
         }
         catch (Exception ex) when (IsExpectedFailure(ex))

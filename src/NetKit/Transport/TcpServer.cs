@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using NetKit.Connections;
 using NetKit.Protocols;
 
 namespace NetKit.Transport;
@@ -43,6 +44,14 @@ public sealed class TcpServer : INetworkServer
         _protocolFactory = protocolFactory;
         Options = options ?? new TcpServerOptions();
         Logger = logger ?? NullLogger.Instance;
+        Limits = new ConnectionLimits
+        {
+            MaxBufferedInput = Options.MaxBufferedInput,
+            IdleTimeout = Options.IdleTimeout,
+            OutputLimit = Options.OutputLimit,
+            MinRequestDataRate = Options.MinRequestDataRate,
+            MinRequestDataRateGracePeriod = Options.MinRequestDataRateGracePeriod,
+        };
         if (Options.Model == ConnectionModel.Threads && Options.MaxThreads > 0)
         {
             _threadSlots = new SemaphoreSlim(Options.MaxThreads, Options.MaxThreads);
@@ -54,6 +63,9 @@ public sealed class TcpServer : INetworkServer
     public string Transport => "tcp";
 
     public TcpServerOptions Options { get; }
+
+    /// <summary>What the connection loop enforces on each of this server's connections.</summary>
+    internal ConnectionLimits Limits { get; }
 
     public IPEndPoint LocalEndPoint { get; private set; } = new(IPAddress.None, 0);
 

@@ -1,4 +1,5 @@
 using System.Net;
+using NetKit.Connections;
 
 namespace NetKit.Transport;
 
@@ -21,8 +22,7 @@ public sealed record TcpServerOptions
     /// <summary>Close a connection that has neither received nor sent anything for this long. Zero = never.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.Zero;
 
-    /// <summary>Unconsumed input a connection may buffer before it is closed: the protocol cores keep
-    /// their own smaller limits, this one guards against a core that consumes nothing.</summary>
+    /// <summary>See <see cref="ConnectionLimits.MaxBufferedInput"/>.</summary>
     public int MaxBufferedInput { get; init; } = 1024 * 1024;
 
     /// <summary>On stop, how long connections get to finish their current request before they are cut.</summary>
@@ -36,23 +36,13 @@ public sealed record TcpServerOptions
 
     public bool NoDelay { get; init; } = true;
 
-    /// <summary>
-    /// Output a connection may hold unsent (Redis's <c>client-output-buffer-limit</c> for normal clients).
-    /// The cores stop at an output budget per call and a connection runs no further request while its
-    /// replies are unsent, so a peer that does not read holds at most one call's replies; this limit
-    /// closes a connection that keeps even that much unsent for too long.
-    /// </summary>
+    /// <summary>See <see cref="ConnectionLimits.OutputLimit"/>.</summary>
     public OutputBufferLimit OutputLimit { get; init; } = OutputBufferLimit.Default;
 
-    /// <summary>
-    /// The slowest a request in progress (a partial line, a partial RESP frame) may arrive, in bytes per
-    /// second, once <see cref="MinRequestDataRateGracePeriod"/> has passed; a slower connection is closed.
-    /// Kestrel's MinRequestBodyDataRate default (240 B/s after 5 s): a peer that trickles a byte every few
-    /// seconds would otherwise hold a connection slot for ever, idle timeout or not. 0 = no minimum.
-    /// </summary>
+    /// <summary>See <see cref="ConnectionLimits.MinRequestDataRate"/> (Kestrel's 240 B/s after 5 s; 0 = none).</summary>
     public double MinRequestDataRate { get; init; } = 240;
 
-    /// <summary>How long a request may take before <see cref="MinRequestDataRate"/> is enforced.</summary>
+    /// <summary>See <see cref="ConnectionLimits.MinRequestDataRateGracePeriod"/>.</summary>
     public TimeSpan MinRequestDataRateGracePeriod { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>

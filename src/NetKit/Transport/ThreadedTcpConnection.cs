@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.Sockets;
 using NetKit.Buffers;
+using NetKit.Connections;
 using NetKit.Protocols;
 
 namespace NetKit.Transport;
@@ -22,7 +23,7 @@ internal sealed class ThreadedTcpConnection : TcpConnection
 
     public override void RequestStop()
     {
-        StopRequested = true;
+        Pump.RequestStop();
         // Store then load, against the loop's store of _waitingAtBoundary then load of StopRequested:
         // without a full fence both sides may read the old value, and the connection would sit in its
         // receive until the grace period cuts it.
@@ -47,38 +48,38 @@ internal sealed class ThreadedTcpConnection : TcpConnection
         byte[] buffer = TransientBuffers.Rent(DefaultBufferSize);
         var output = new PooledBufferWriter();
         int count = 0;
-        bool moreBuffered = false; // the core stopped at its output budget with complete requests left
+        bool runAgain = false; // the core stopped at its output budget with complete requests left
+        int limit = Pump.Limits.MaxBufferedInput;
         try
         {
             while (true)
             {
-                int n = 0;
                 bool end = false;
-                if (!moreBuffered)
+                if (!runAgain)
                 {
                     if (count == buffer.Length)
                     {
-                        if (count >= Server.Options.MaxBufferedInput)
+                        if (count >= limit)
                         {
-                            error = $"more than {Server.Options.MaxBufferedInput} bytes of input buffered without a complete request";
+                            error = $"more than {limit} bytes of input buffered without a complete request";
                             break;
                         }
 
-                        var bigger = TransientBuffers.Rent(Math.Min(buffer.Length * 2, Server.Options.MaxBufferedInput));
+                        var bigger = TransientBuffers.Rent(Math.Min(buffer.Length * 2, limit));
                         buffer.AsSpan(0, count).CopyTo(bigger);
                         TransientBuffers.Return(buffer);
                         buffer = bigger;
                     }
 
-                    _waitingAtBoundary = count == 0 && Protocol.AtRequestBoundary;
+                    _waitingAtBoundary = Pump.IsBetweenRequests(count);
                     Interlocked.MemoryBarrier(); // pairs with the fence in RequestStop
-                    if (_waitingAtBoundary && StopRequested)
+                    if (_waitingAtBoundary && Pump.StopRequested)
                     {
                         error = "server stopping";
                         break;
                     }
 
-                    n = Socket.Receive(buffer, count, buffer.Length - count, SocketFlags.None);
+                    int n = Socket.Receive(buffer, count, buffer.Length - count, SocketFlags.None);
                     _waitingAtBoundary = false;
                     if (n == 0 && Aborted)
                     {
@@ -86,9 +87,9 @@ internal sealed class ThreadedTcpConnection : TcpConnection
                         break;
                     }
 
-                    Touch();
-                    if (n == 0 && StopRequested && count == 0 && Protocol.AtRequestBoundary)
+                    if (n == 0 && Pump.StopRequested && Pump.IsBetweenRequests(count))
                     {
+                        // RequestStop's shutdown woke the receive, not the peer.
                         error = "server stopping";
                         break;
                     }
@@ -97,32 +98,27 @@ internal sealed class ThreadedTcpConnection : TcpConnection
                     count += n;
                 }
 
-                var step = Protocol.Process(new ReadOnlySequence<byte>(buffer, 0, count), end, output);
+                var step = Pump.Run(new ReadOnlySequence<byte>(buffer, 0, count), end, output);
                 if (output.WrittenCount > 0)
                 {
-                    var wait = WaitUntilRepliesMaySendAsync();
-                    string? refusal = (wait.IsCompleted ? wait.Result : wait.AsTask().GetAwaiter().GetResult())
-                        ?? SendStarting(output.WrittenCount);
-                    if (refusal is not null)
+                    var before = Pump.BeforeSendAsync(output.WrittenCount);
+                    if ((before.IsCompleted ? before.Result : before.AsTask().GetAwaiter().GetResult()) is { } refused)
                     {
                         // The replies are dropped with the writer, never sent.
-                        error = refusal;
+                        RepliesRefused(refused);
+                        error = refused;
                         break;
                     }
 
                     SendAll(output.WrittenSpan);
                     output.Reset();
-                    SendFinished();
+                    Pump.AfterSend();
                 }
 
-                if (end)
+                if (step.Next == PumpNext.Close)
                 {
-                    closedByPeer = true;
-                    break;
-                }
-
-                if (step.Close)
-                {
+                    closedByPeer = step.ClosedByPeer;
+                    error = step.Error;
                     break;
                 }
 
@@ -138,8 +134,7 @@ internal sealed class ThreadedTcpConnection : TcpConnection
                     }
                 }
 
-                RequestProgress(count > 0 || !Protocol.AtRequestBoundary, n);
-                moreBuffered = step.OutputFull;
+                runAgain = step.Next == PumpNext.RunAgain;
             }
         }
         catch (Exception ex) when (IsExpectedFailure(ex))

@@ -34,7 +34,7 @@ internal static partial class TransportLog
     public static partial void DatagramDropped(ILogger logger, string service, EndPoint? peer);
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "[{Service}] Closing the connection with {Peer}: {Reason}")]
-    public static partial void OutputLimitReached(ILogger logger, string service, EndPoint? peer, string reason);
+    public static partial void ConnectionCut(ILogger logger, string service, EndPoint? peer, string reason);
 
     [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "[{Service}] Refused {Count} connection(s) in the last {Seconds} s: at the limit of {Limit} connections")]
     public static partial void ConnectionsRefused(ILogger logger, string service, long count, int seconds, int limit);

@@ -1,11 +1,13 @@
 using System.Buffers;
 using System.Text;
+using NetKit.Connections;
 using NetKit.Protocols;
 
 namespace NetKit.Tests.Protocols;
 
 /// <summary>
-/// Drives an <see cref="IConnectionProtocol"/> exactly as the transports do, so a core can be tested
+/// Drives an <see cref="IConnectionProtocol"/> exactly as the transports do — through their
+/// <see cref="ConnectionPump"/> — so a core can be tested
 /// against every way TCP may cut its input: unconsumed bytes are kept, new bytes appended, the core called
 /// with everything unconsumed; after the last chunk it is called once more with end of stream (unless it
 /// asked to close earlier).
@@ -28,6 +30,7 @@ public static class ProtocolDriver
         ArgumentNullException.ThrowIfNull(protocol);
         ArgumentNullException.ThrowIfNull(chunks);
         var output = new ArrayBufferWriter<byte>();
+        var pump = new ConnectionPump(protocol);
         var pending = new List<byte[]>(); // unconsumed bytes, one array per received chunk
 
         foreach (byte[] chunk in chunks)
@@ -38,14 +41,14 @@ public static class ProtocolDriver
             }
 
             pending.Add(chunk);
-            ProtocolStep step = CallUntilInputWanted(protocol, pending, buffering, endOfStream: false, output);
+            ProtocolStep step = CallUntilInputWanted(pump, pending, buffering, endOfStream: false, output);
             if (step.Close)
             {
                 return new ProtocolRun(output.WrittenSpan.ToArray(), ClosedBeforeEndOfStream: true, ClosedAtEndOfStream: false);
             }
         }
 
-        ProtocolStep last = CallUntilInputWanted(protocol, pending, buffering, endOfStream: true, output);
+        ProtocolStep last = CallUntilInputWanted(pump, pending, buffering, endOfStream: true, output);
         return new ProtocolRun(output.WrittenSpan.ToArray(), ClosedBeforeEndOfStream: false, ClosedAtEndOfStream: last.Close);
     }
 
@@ -78,40 +81,39 @@ public static class ProtocolDriver
     public static ProtocolRun RunEverySplit(Func<IConnectionProtocol> createProtocol, string input) =>
         RunEverySplit(createProtocol, Encoding.UTF8.GetBytes(input));
 
-    /// <summary>As the transports: a core that stopped because its output budget was spent is called again
-    /// with the rest of its input (once its replies are "sent") before more input is read.</summary>
+    /// <summary>
+    /// One turn of the connection loop, through the same <see cref="ConnectionPump"/> the models run: a core
+    /// that stopped at its output budget is run again over the rest before more input is read.
+    /// </summary>
     private static ProtocolStep CallUntilInputWanted(
-        IConnectionProtocol protocol, List<byte[]> pending, Buffering buffering, bool endOfStream, ArrayBufferWriter<byte> output)
+        ConnectionPump pump, List<byte[]> pending, Buffering buffering, bool endOfStream, ArrayBufferWriter<byte> output)
     {
         while (true)
         {
-            ProtocolStep step = Call(protocol, pending, buffering, endOfStream, output);
-            if (!step.OutputFull || step.Close)
+            ReadOnlySequence<byte> input = buffering == Buffering.Contiguous
+                ? new ReadOnlySequence<byte>(pending.SelectMany(b => b).ToArray())
+                : Segments(pending);
+            PumpStep step = pump.Run(input, endOfStream, output);
+
+            Assert.InRange(step.Consumed, 0, input.Length);
+            byte[] rest = input.Slice(step.Consumed).ToArray();
+            pending.Clear();
+            if (rest.Length > 0)
             {
-                return step;
+                pending.Add(rest);
             }
 
-            Assert.True(step.Consumed > 0, "a core that says its output is full must have consumed something");
+            switch (step.Next)
+            {
+                case PumpNext.RunAgain:
+                    Assert.True(step.Consumed > 0, "a core that says its output is full must have consumed something");
+                    continue;
+                case PumpNext.Close:
+                    return ProtocolStep.CloseAfter(step.Consumed);
+                default:
+                    return ProtocolStep.Continue(step.Consumed);
+            }
         }
-    }
-
-    private static ProtocolStep Call(
-        IConnectionProtocol protocol, List<byte[]> pending, Buffering buffering, bool endOfStream, ArrayBufferWriter<byte> output)
-    {
-        ReadOnlySequence<byte> input = buffering == Buffering.Contiguous
-            ? new ReadOnlySequence<byte>(pending.SelectMany(b => b).ToArray())
-            : Segments(pending);
-        ProtocolStep step = protocol.Process(input, endOfStream, output);
-
-        Assert.InRange(step.Consumed, 0, input.Length);
-        byte[] rest = input.Slice(step.Consumed).ToArray();
-        pending.Clear();
-        if (rest.Length > 0)
-        {
-            pending.Add(rest);
-        }
-
-        return step;
     }
 
     private static ReadOnlySequence<byte> Segments(List<byte[]> arrays)

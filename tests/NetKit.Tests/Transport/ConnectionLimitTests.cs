@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using NetKit.Connections;
 using NetKit.Protocols;
 using NetKit.Transport;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace NetKit.Transport;
+namespace NetKit.Connections;
 
 /// <summary>
 /// Redis's <c>client-output-buffer-limit</c> triple for one class of client: a connection whose unsent

@@ -1,0 +1,30 @@
+namespace NetKit.Connections;
+
+/// <summary>
+/// What the connection loop enforces on every connection, whichever model drives it. Every default is
+/// bounded, each for the reason given: a client can never make the server hold without limit.
+/// </summary>
+public sealed record ConnectionLimits
+{
+    /// <summary>Unconsumed input a connection may buffer before it is closed: the cores keep their own
+    /// smaller limits (a line, a bulk string); this one guards against a core that consumes nothing.
+    /// Kestrel's default too: unbounded buffering "is a security risk".</summary>
+    public int MaxBufferedInput { get; init; } = 1024 * 1024;
+
+    /// <summary>Close a connection that has neither received nor sent anything for this long. Zero = never.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Unsent replies a connection may hold (see <see cref="OutputBufferLimit"/>).</summary>
+    public OutputBufferLimit OutputLimit { get; init; } = OutputBufferLimit.Default;
+
+    /// <summary>
+    /// The slowest a request in progress (a partial line, a partial RESP frame) may arrive, in bytes per
+    /// second, once <see cref="MinRequestDataRateGracePeriod"/> has passed; a slower connection is closed.
+    /// Kestrel's MinRequestBodyDataRate default (240 B/s after 5 s): a peer that trickles a byte every few
+    /// seconds would otherwise hold a connection slot for ever, idle timeout or not. 0 = no minimum.
+    /// </summary>
+    public double MinRequestDataRate { get; init; } = 240;
+
+    /// <summary>How long a request may take before <see cref="MinRequestDataRate"/> is enforced.</summary>
+    public TimeSpan MinRequestDataRateGracePeriod { get; init; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,238 @@
+using System.Buffers;
+using NetKit.Protocols;
+
+namespace NetKit.Connections;
+
+/// <summary>
+/// The connection loop's rules, written once for every connection model and the tests' driver: run the
+/// core over everything received and not consumed, decide what comes next (more input, run again, close,
+/// and why), hold replies until they may leave (kv's durability wait), and keep the clocks the server's
+/// sweep reads (idle, unsent output, a request's data rate). The models differ only in how bytes arrive
+/// and leave: each calls <see cref="Run"/>, sends what it wrote between <see cref="BeforeSendAsync"/> and
+/// <see cref="AfterSend"/>, then does what <see cref="PumpStep.Next"/> says.
+/// </summary>
+public sealed class ConnectionPump
+{
+    private readonly IConnectionProtocol _protocol;
+    private readonly IReplyGate? _gate;
+    private readonly ConnectionLimits _limits;
+    private long _carried; // unconsumed bytes handed to the core last time, so new ones can be counted
+    private volatile bool _stopRequested;
+    // Written by the model's loop, read by the server's sweep: 0 = no send pending / no request in progress.
+    private long _lastActivity = Environment.TickCount64;
+    private long _sendStartedAt;
+    private long _unsent;
+    private long _requestStartedAt;
+    private long _requestBytes;
+
+    public ConnectionPump(IConnectionProtocol protocol, ConnectionLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(protocol);
+        _protocol = protocol;
+        _gate = protocol as IReplyGate;
+        _limits = limits ?? new ConnectionLimits();
+    }
+
+    public IConnectionProtocol Protocol => _protocol;
+
+    public ConnectionLimits Limits => _limits;
+
+    /// <summary>Set when the server is stopping: the connection closes at its next request boundary.</summary>
+    public bool StopRequested => _stopRequested;
+
+    /// <summary>When the connection last received or sent (<see cref="Environment.TickCount64"/>).</summary>
+    public long LastActivity => Volatile.Read(ref _lastActivity);
+
+    /// <summary>Asks for a close at the next request boundary; the model wakes its loop if it is waiting.</summary>
+    public void RequestStop() => _stopRequested = true;
+
+    /// <summary>True when a stop may close the connection now: nothing buffered and the core between requests.</summary>
+    public bool IsBetweenRequests(long buffered) => buffered == 0 && _protocol.AtRequestBoundary;
+
+    /// <summary>Records that bytes arrived or left, for the idle timeout.</summary>
+    public void Touch() => Volatile.Write(ref _lastActivity, Environment.TickCount64);
+
+    /// <summary>
+    /// Runs the core over <paramref name="input"/> — every byte received and not yet consumed — writing its
+    /// replies to <paramref name="output"/>, and says what the model does once they are sent.
+    /// </summary>
+    /// <param name="endOfStream">The peer has closed its sending half: this is the core's last call.</param>
+    public PumpStep Run(in ReadOnlySequence<byte> input, bool endOfStream, IBufferWriter<byte> output)
+    {
+        Touch();
+        if (input.IsEmpty && !endOfStream)
+        {
+            // A zero-byte read woke the loop: nothing to run.
+            return StopStep(0) ?? new PumpStep(0, PumpNext.Receive);
+        }
+
+        var step = _protocol.Process(input, endOfStream, output);
+        long remaining = input.Length - step.Consumed;
+        if (endOfStream)
+        {
+            return new PumpStep(step.Consumed, PumpNext.Close, ClosedByPeer: true);
+        }
+
+        if (step.Close)
+        {
+            return new PumpStep(step.Consumed, PumpNext.Close);
+        }
+
+        if (remaining > _limits.MaxBufferedInput)
+        {
+            return new PumpStep(step.Consumed, PumpNext.Close,
+                Error: $"more than {_limits.MaxBufferedInput} bytes of input buffered without a complete request");
+        }
+
+        RequestProgress(remaining > 0 || !_protocol.AtRequestBoundary, input.Length - _carried);
+        _carried = remaining;
+        if (step.OutputFull)
+        {
+            return new PumpStep(step.Consumed, PumpNext.RunAgain);
+        }
+
+        return StopStep(remaining, step.Consumed) ?? new PumpStep(step.Consumed, PumpNext.Receive);
+    }
+
+    /// <summary>
+    /// Called before sending <paramref name="unsent"/> bytes of replies. Waits until they may leave (kv: their
+    /// writes are in the log as the fsync policy requires); returns the reason to close instead when they may
+    /// not — the log could not be written, or they are over the output limit's hard mark — in which case the
+    /// model must discard them, never send them: among them may be acknowledgements of lost writes.
+    /// </summary>
+    public ValueTask<string?> BeforeSendAsync(long unsent)
+    {
+        if (_gate is null)
+        {
+            return new ValueTask<string?>(StartSend(unsent));
+        }
+
+        ValueTask wait;
+        try
+        {
+            wait = _gate.WaitAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (IsDurabilityFailure(ex))
+        {
+            return new ValueTask<string?>(Withheld(ex));
+        }
+
+        if (wait.IsCompletedSuccessfully)
+        {
+            return new ValueTask<string?>(StartSend(unsent));
+        }
+
+        return AwaitGateAsync(wait, unsent);
+    }
+
+    /// <summary>Called once the replies have all been handed to the peer's socket.</summary>
+    public void AfterSend()
+    {
+        Volatile.Write(ref _sendStartedAt, 0);
+        Volatile.Write(ref _unsent, 0);
+        if (Volatile.Read(ref _requestStartedAt) != 0)
+        {
+            // The peer could not be expected to send while we were not reading: its request's clock restarts.
+            Volatile.Write(ref _requestBytes, 0);
+            Volatile.Write(ref _requestStartedAt, Environment.TickCount64);
+        }
+
+        Touch();
+    }
+
+    /// <summary>
+    /// The server's periodic check: the reason this connection must be cut now, or null.
+    /// <paramref name="overOutputLimit"/> tells a breach of the output limit, which is worth a warning.
+    /// </summary>
+    public string? CheckLimits(long now, out bool overOutputLimit)
+    {
+        overOutputLimit = false;
+        if (_limits.IdleTimeout > TimeSpan.Zero && now - LastActivity > (long)_limits.IdleTimeout.TotalMilliseconds)
+        {
+            return $"idle for more than {_limits.IdleTimeout.TotalSeconds:0.###} s";
+        }
+
+        long sendStarted = Volatile.Read(ref _sendStartedAt);
+        if (sendStarted != 0)
+        {
+            long unsent = Volatile.Read(ref _unsent);
+            var unsentFor = TimeSpan.FromMilliseconds(now - sendStarted);
+            overOutputLimit = _limits.OutputLimit.IsExceeded(unsent, unsentFor);
+            return overOutputLimit ? OverOutputLimit(unsent, unsentFor) : null;
+        }
+
+        long requestStarted = Volatile.Read(ref _requestStartedAt);
+        if (requestStarted != 0 && _limits.MinRequestDataRate > 0)
+        {
+            long elapsedMs = now - requestStarted;
+            if (elapsedMs > _limits.MinRequestDataRateGracePeriod.TotalMilliseconds
+                && Volatile.Read(ref _requestBytes) < _limits.MinRequestDataRate * elapsedMs / 1000)
+            {
+                return $"request data arriving slower than the minimum of {_limits.MinRequestDataRate:0.###} bytes/s";
+            }
+        }
+
+        return null;
+    }
+
+    private PumpStep? StopStep(long remaining, long consumed = 0) =>
+        _stopRequested && IsBetweenRequests(remaining)
+            ? new PumpStep(consumed, PumpNext.Close, Error: "server stopping")
+            : null;
+
+    private async ValueTask<string?> AwaitGateAsync(ValueTask wait, long unsent)
+    {
+        try
+        {
+            await wait.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsDurabilityFailure(ex))
+        {
+            return Withheld(ex);
+        }
+
+        return StartSend(unsent);
+    }
+
+    private string? StartSend(long unsent)
+    {
+        var limit = _limits.OutputLimit;
+        if (limit.HardBytes > 0 && unsent > limit.HardBytes)
+        {
+            return OverOutputLimit(unsent, TimeSpan.Zero);
+        }
+
+        Volatile.Write(ref _unsent, unsent);
+        Volatile.Write(ref _sendStartedAt, Environment.TickCount64);
+        return null;
+    }
+
+    private void RequestProgress(bool inProgress, long received)
+    {
+        if (!inProgress)
+        {
+            Volatile.Write(ref _requestStartedAt, 0);
+            return;
+        }
+
+        if (Volatile.Read(ref _requestStartedAt) == 0)
+        {
+            Volatile.Write(ref _requestBytes, received);
+            Volatile.Write(ref _requestStartedAt, Environment.TickCount64);
+        }
+        else
+        {
+            Volatile.Write(ref _requestBytes, Volatile.Read(ref _requestBytes) + received);
+        }
+    }
+
+    private string OverOutputLimit(long unsent, TimeSpan unsentFor) =>
+        $"output buffer limit reached: {unsent} bytes unsent"
+        + (unsentFor > TimeSpan.Zero ? $" for {unsentFor.TotalSeconds:0} s" : string.Empty)
+        + $" (client-output-buffer-limit {_limits.OutputLimit})";
+
+    private static string Withheld(Exception ex) => "replies withheld: " + ex.Message;
+
+    private static bool IsDurabilityFailure(Exception ex) =>
+        ex is IOException or ObjectDisposedException or OperationCanceledException;
+}

@@ -1,0 +1,14 @@
+namespace NetKit.Connections;
+
+/// <summary>What a connection model does once the replies of a <see cref="ConnectionPump.Run"/> are sent.</summary>
+public enum PumpNext
+{
+    /// <summary>Wait for more bytes from the peer, keeping the unconsumed ones.</summary>
+    Receive,
+
+    /// <summary>Run again at once over the unconsumed bytes: the core stopped at its output budget.</summary>
+    RunAgain,
+
+    /// <summary>Close the connection (see <see cref="PumpStep.Error"/> and <see cref="PumpStep.ClosedByPeer"/>).</summary>
+    Close,
+}
