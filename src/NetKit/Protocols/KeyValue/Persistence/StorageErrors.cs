@@ -3,8 +3,7 @@ namespace NetKit.Protocols.KeyValue.Persistence;
 /// <summary>
 /// Sorts failures of the data directory and its files into <see cref="StorageErrorKind"/>s by the OS error
 /// (errno). On Unix .NET keeps the errno of an error it has no exception type for in
-/// <see cref="Exception.HResult"/> (EROFS, ENOSPC, EDQUOT, EISDIR, ENOTDIR, and EWOULDBLOCK from a refused lock
-/// all arrive so); where it maps the errno to a type instead and loses it (EACCES, EPERM and EISDIR become
+/// <see cref="Exception.HResult"/> (EROFS, ENOSPC, EDQUOT, and EWOULDBLOCK from a refused lock arrive so); where it maps the errno to a type instead and loses it (EACCES, EPERM and EISDIR become
 /// <see cref="UnauthorizedAccessException"/>, ENOTDIR on the way to a file becomes
 /// <see cref="DirectoryNotFoundException"/>, a file where a directory should be becomes EEXIST), the
 /// <c>Classify...</c> overloads that take a path ask the file system again through libc.
