@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using NetKit.Protocols.KeyValue;
 using NetKit.Protocols.KeyValue.Persistence;
-using NetKit.Transport;
 
 namespace NetKit.Cli.Commands;
 
@@ -12,13 +11,9 @@ namespace NetKit.Cli.Commands;
 /// </summary>
 public sealed class KvStorage : IAsyncDisposable
 {
-    /// <summary>Held open, exclusively, while a server uses the directory: two servers appending to one log
-    /// would interleave their records and each replay the other's writes as its own.</summary>
-    public const string LockFileName = "netkit.lock";
+    private readonly DataDirectoryLock? _lock;
 
-    private readonly FileStream? _lock;
-
-    private KvStorage(KeyValueDatabase database, AppendOnlyLog? log, FileStream? directoryLock, KvServeSettings settings)
+    private KvStorage(KeyValueDatabase database, AppendOnlyLog? log, DataDirectoryLock? directoryLock, KvServeSettings settings)
     {
         Database = database;
         Log = log;
@@ -37,8 +32,9 @@ public sealed class KvStorage : IAsyncDisposable
     /// Creates the database and, with a data directory, opens and replays its log before any client can
     /// connect, so nobody sees a half-loaded store.
     /// </summary>
-    /// <exception cref="CliException">The data directory or its log cannot be created or opened, or the log is
-    /// damaged before its end and --repair-log was not given (exit 1, the message naming the byte offset).</exception>
+    /// <exception cref="CliException">The data directory or its log cannot be created or opened, another server
+    /// holds the directory, or the log is damaged before its end and --repair-log was not given; the message says
+    /// which (<see cref="StorageErrors"/>) and the exit code is that kind's (<see cref="CliExitCodes.For"/>).</exception>
     public static KvStorage Open(KvServeSettings settings, int maxClients, int maxLineLength, ILogger logger)
     {
         var options = settings.Options with { MaxClients = maxClients, MaxLineLength = maxLineLength };
@@ -48,62 +44,76 @@ public sealed class KvStorage : IAsyncDisposable
             return new KvStorage(database, null, null, settings);
         }
 
-        FileStream? directoryLock = null;
+        DataDirectoryLock? directoryLock = null;
         try
         {
+            CreateDirectory(directory);
             directoryLock = LockDirectory(directory);
-            var log = AppendOnlyLog.Open(directory, settings.Fsync, database.Store, settings.RepairLog, logger);
+            var log = OpenLog(directory, settings, database, logger);
             database.AttachLog(log);
             return new KvStorage(database, log, directoryLock, settings);
         }
-        catch (Exception) when (Release(directoryLock))
-        {
-            throw; // Not reached: the filter releases the lock and declines.
-        }
-        catch (AppendOnlyLogCorruptException ex)
-        {
-            database.Dispose();
-            throw new CliException(ExitCodes.Failure, $"cannot load the kv data in {directory}: {ex.Message}", ex);
-        }
-        catch (UnauthorizedAccessException ex)
-        {
-            database.Dispose();
-            throw new CliException(ExitCodes.PermissionDenied, $"cannot open the kv data directory {directory}: permission denied", ex);
-        }
-        catch (IOException ex)
-        {
-            database.Dispose();
-            throw new CliException(ExitCodes.Failure, $"cannot open the kv data directory {directory}: {ex.Message}", ex);
-        }
         catch
         {
+            directoryLock?.Dispose();
             database.Dispose();
             throw;
         }
     }
 
-    private static FileStream LockDirectory(string directory)
+    private static void CreateDirectory(string directory)
     {
-        Directory.CreateDirectory(directory);
-        string path = Path.Combine(directory, LockFileName);
         try
         {
-            // FileShare.None is an exclusive flock on Unix, released by the kernel however the process ends
-            // (kill -9 included), so a stale lock file never blocks a restart.
-            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
+            Directory.CreateDirectory(directory);
         }
-        catch (IOException ex) when (ex is not (DirectoryNotFoundException or PathTooLongException))
+        catch (Exception e) when (StorageErrors.IsExpected(e))
         {
-            throw new CliException(ExitCodes.Failure,
-                $"cannot use the kv data directory {directory}: another netkit server is using it ({LockFileName} is locked)", ex);
+            // Something already there (a file) is a wrong --data-dir rather than a directory that could not be made.
+            string what = Path.Exists(directory) ? "use" : "create";
+            throw Failure($"cannot {what} the kv data directory {directory}", StorageErrors.ClassifyDirectory(e, directory), e);
         }
     }
 
-    private static bool Release(FileStream? directoryLock)
+    private static DataDirectoryLock LockDirectory(string directory)
     {
-        directoryLock?.Dispose();
-        return false;
+        try
+        {
+            return DataDirectoryLock.Acquire(directory);
+        }
+        catch (DataDirectoryLockedException e)
+        {
+            string owner = e.OwnerProcessId is { } pid ? $" (PID {pid})" : string.Empty;
+            throw new CliException(CliExitCodes.DataDirectoryLocked,
+                $"cannot use the kv data directory {directory}: {StorageErrors.Describe(StorageErrorKind.Locked)}{owner}", e);
+        }
+        catch (Exception e) when (StorageErrors.IsExpected(e))
+        {
+            string path = Path.Combine(directory, DataDirectoryLock.FileName);
+            throw Failure($"cannot use the kv data directory {directory}", StorageErrors.ClassifyFile(e, path), e);
+        }
     }
+
+    private static AppendOnlyLog OpenLog(string directory, KvServeSettings settings, KeyValueDatabase database, ILogger logger)
+    {
+        try
+        {
+            return AppendOnlyLog.Open(directory, settings.Fsync, database.Store, settings.RepairLog, logger);
+        }
+        catch (AppendOnlyLogCorruptException e)
+        {
+            // The message names the byte offset and --repair-log.
+            throw new CliException(CliExitCodes.DamagedLog, $"cannot load the kv data in {directory}: {e.Message}", e);
+        }
+        catch (Exception e) when (StorageErrors.IsExpected(e))
+        {
+            string path = Path.Combine(directory, AppendOnlyLog.FileName);
+            throw Failure($"cannot open the kv log {path}", StorageErrors.ClassifyFile(e, path), e);
+        }
+    }
+
+    private static CliException Failure(string what, StorageErrorKind kind, Exception exception) =>
+        new(CliExitCodes.For(kind), $"{what}: {(kind == StorageErrorKind.Other ? exception.Message : StorageErrors.Describe(kind))}", exception);
 
     /// <summary>Where the data lives and what was loaded, for the line printed at start; null in memory.</summary>
     public string? Describe() =>

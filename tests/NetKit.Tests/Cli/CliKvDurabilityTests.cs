@@ -158,7 +158,7 @@ public sealed class CliKvDurabilityTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Damage_before_the_end_stops_the_start_with_exit_1_and_repair_log_truncates_there()
+    public async Task Damage_before_the_end_stops_the_start_with_exit_13_and_repair_log_truncates_there()
     {
         using var dir = new TempDataDirectory();
         string first = Set("a", "1");
@@ -167,7 +167,7 @@ public sealed class CliKvDurabilityTests(ITestOutputHelper output)
 
         var refused = await NetkitProcess.RunAsync(["kv", "serve", "--bind", "127.0.0.1:0", "--data-dir", dir.Path]);
 
-        Assert.True(refused.ExitCode == 1, refused.ToString());
+        Assert.True(refused.ExitCode == 13, refused.ToString());
         CliClientTests.AssertOneErrorLine(refused,
             $"netkit: cannot load the kv data in {dir.Path}: appendonly.aof is damaged at byte {first.Length}: an unknown command 'ZET'");
         Assert.Contains("--repair-log", refused.Stderr);
@@ -189,15 +189,16 @@ public sealed class CliKvDurabilityTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_second_server_on_the_same_data_directory_is_refused()
+    public async Task A_second_server_on_the_same_data_directory_is_refused_with_exit_12_naming_the_first()
     {
         using var dir = new TempDataDirectory();
         using var first = await NetkitProcess.StartServerAsync("kv", "--data-dir", dir.Path);
 
         var second = await NetkitProcess.RunAsync(["kv", "serve", "--bind", "127.0.0.1:0", "--data-dir", dir.Path]);
 
-        Assert.True(second.ExitCode == 1, second.ToString());
-        CliClientTests.AssertOneErrorLine(second, $"netkit: cannot use the kv data directory {dir.Path}: another netkit server is using it");
+        Assert.True(second.ExitCode == 12, second.ToString());
+        CliClientTests.AssertOneErrorLine(second, $"netkit: cannot use the kv data directory {dir.Path}: locked by another netkit server (PID {first.Id})");
+        Assert.Equal($"netkit: cannot use the kv data directory {dir.Path}: locked by another netkit server (PID {first.Id})", second.StderrLines[0]);
         Assert.False(first.HasExited);
     }
 

@@ -22,6 +22,12 @@ public sealed partial class NetkitProcess : IDisposable
 
     private static readonly Lazy<string> CliPath = new(FindCli);
 
+    /// <summary>What runs netkit: <c>DotnetHostPath CliDllPath ARGS</c>, for a test that must start it through
+    /// another program (setpriv, to drop root).</summary>
+    internal static string DotnetHostPath => DotnetHost();
+
+    internal static string CliDllPath => CliPath.Value;
+
     private readonly Process _process;
     private readonly Channel<string> _stdoutLines = Channel.CreateUnbounded<string>();
     private readonly StringBuilder _stdout = new();

@@ -575,7 +575,7 @@ public sealed class AppendOnlyLog : IKeyValueLog, IAsyncDisposable
         {
             // Not expected (I/O errors are handled above); make sure nobody waits for ever.
             _lastWriteError = e.Message;
-            PersistenceLog.WriteFailed(_logger, e, _path);
+            PersistenceLog.WriterFailed(_logger, e, _path);
             FailAllWaiters(e);
         }
         finally
@@ -719,7 +719,7 @@ public sealed class AppendOnlyLog : IKeyValueLog, IAsyncDisposable
             PersistenceMetrics.WriteErrors.Add(1);
             if (_lastWriteError is null)
             {
-                PersistenceLog.WriteFailed(_logger, e, _path);
+                PersistenceLog.WriteFailed(_logger, _path, StorageErrors.Describe(e));
             }
 
             _lastWriteError = e.Message;
@@ -766,7 +766,7 @@ public sealed class AppendOnlyLog : IKeyValueLog, IAsyncDisposable
             catch (Exception e) when (e is IOException or ObjectDisposedException)
             {
                 PersistenceMetrics.WriteErrors.Add(1);
-                PersistenceLog.FsyncFailed(_logger, e, _path);
+                PersistenceLog.FsyncFailed(_logger, _path, StorageErrors.Describe(e));
             }
         });
     }
@@ -786,7 +786,7 @@ public sealed class AppendOnlyLog : IKeyValueLog, IAsyncDisposable
         }
         catch (IOException e)
         {
-            PersistenceLog.FsyncFailed(_logger, e, _path);
+            PersistenceLog.FsyncFailed(_logger, _path, StorageErrors.Describe(e));
         }
 
         if (lost > 0)
@@ -983,7 +983,7 @@ public sealed class AppendOnlyLog : IKeyValueLog, IAsyncDisposable
 
         _lastRewriteOk = false;
         _lastRewriteFailedTicks = Environment.TickCount64;
-        PersistenceLog.RewriteFailed(_logger, error, reason);
+        PersistenceLog.RewriteFailed(_logger, error is null || StorageErrors.IsExpected(error) ? null : error, reason);
         done.TrySetResult(false);
     }
 

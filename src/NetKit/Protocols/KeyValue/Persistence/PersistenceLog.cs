@@ -13,14 +13,15 @@ internal static partial class PersistenceLog
     [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "{Path} is damaged at byte {Offset}: {Problem}; --repair-log: truncated the log there, discarding {Bytes} bytes")]
     public static partial void Repaired(ILogger logger, string path, long offset, string problem, long bytes);
 
-    [LoggerMessage(EventId = 303, Level = LogLevel.Error, Message = "Writing the append-only log {Path} failed; writes are not acknowledged until it works again (retrying)")]
-    public static partial void WriteFailed(ILogger logger, Exception exception, string path);
+    // Expected failures (a full disk, say) log one line with the reason, no stack trace; WriterFailed is the bug.
+    [LoggerMessage(EventId = 303, Level = LogLevel.Error, Message = "Writing the append-only log {Path} failed: {Reason}; writes are not acknowledged until it works again (retrying)")]
+    public static partial void WriteFailed(ILogger logger, string path, string reason);
 
     [LoggerMessage(EventId = 304, Level = LogLevel.Information, Message = "Writing the append-only log {Path} works again")]
     public static partial void WriteRecovered(ILogger logger, string path);
 
-    [LoggerMessage(EventId = 305, Level = LogLevel.Warning, Message = "Background fsync of the append-only log {Path} failed")]
-    public static partial void FsyncFailed(ILogger logger, Exception exception, string path);
+    [LoggerMessage(EventId = 305, Level = LogLevel.Warning, Message = "Fsync of the append-only log {Path} failed: {Reason}")]
+    public static partial void FsyncFailed(ILogger logger, string path, string reason);
 
     [LoggerMessage(EventId = 306, Level = LogLevel.Information, Message = "Append-only log rewrite started ({Bytes} bytes now)")]
     public static partial void RewriteStarted(ILogger logger, long bytes);
@@ -36,4 +37,7 @@ internal static partial class PersistenceLog
 
     [LoggerMessage(EventId = 310, Level = LogLevel.Warning, Message = "Could not fsync the directory {Directory} after renaming the rewritten log (the rename may not survive a power loss)")]
     public static partial void DirectorySyncFailed(ILogger logger, string directory);
+
+    [LoggerMessage(EventId = 311, Level = LogLevel.Critical, Message = "The writer of the append-only log {Path} failed unexpectedly; waiting writes get an error")]
+    public static partial void WriterFailed(ILogger logger, Exception exception, string path);
 }
