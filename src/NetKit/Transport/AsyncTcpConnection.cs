@@ -1,19 +1,22 @@
-using System.IO.Pipelines;
 using System.Net.Sockets;
+using NetKit.Buffers;
 using NetKit.Connections;
 using NetKit.Protocols;
 
 namespace NetKit.Transport;
 
 /// <summary>
-/// The async model's connection: a <see cref="PipeReader"/> over the socket with zero-byte reads (an idle
-/// connection holds no receive buffer), the core run on whatever arrived, all replies of one read sent
-/// with one flush, and the pipe's examined position so a partial message waits for more bytes.
+/// The async model's connection, the Kestrel way: no Stream and no pipe in between. While the connection
+/// sits between requests it waits with a zero-byte receive, holding no buffer; once bytes are there it
+/// rents one, receives straight into it through a reusable awaitable operation, runs the core over
+/// everything unconsumed, and sends all replies of that run with one send. The next receive is issued at
+/// once when the socket already holds more.
 /// </summary>
 internal sealed class AsyncTcpConnection : TcpConnection, IThreadPoolWorkItem
 {
-    private const int MinimumSegmentSize = 4096;
-    private PipeReader? _reader;
+    private const int ReceiveSize = 4096;
+    private readonly SocketOperation _operation = new();
+    private volatile bool _waitingAtBoundary;
 
     public AsyncTcpConnection(long id, Socket socket, IConnectionProtocol protocol, TcpServer server)
         : base(id, socket, protocol, server)
@@ -23,8 +26,20 @@ internal sealed class AsyncTcpConnection : TcpConnection, IThreadPoolWorkItem
     public override void RequestStop()
     {
         Pump.RequestStop();
-        Interlocked.MemoryBarrier(); // pairs with the fence in RunAsync
-        _reader?.CancelPendingRead();
+        // Store then load, against the loop's store of _waitingAtBoundary then load of StopRequested:
+        // without a full fence both sides may read the old value and the stop would wait for the grace period.
+        Interlocked.MemoryBarrier();
+        if (_waitingAtBoundary)
+        {
+            // Wakes the pending receive with 0 bytes; the loop reads StopRequested and closes.
+            try
+            {
+                Socket.Shutdown(SocketShutdown.Receive);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+            }
+        }
     }
 
     void IThreadPoolWorkItem.Execute() => _ = RunAsync();
@@ -33,46 +48,92 @@ internal sealed class AsyncTcpConnection : TcpConnection, IThreadPoolWorkItem
     {
         string? error = null;
         bool closedByPeer = false;
-        var stream = new NetworkStream(Socket, ownsSocket: false);
-        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(
-            bufferSize: MinimumSegmentSize, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true));
-        var writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(
-            minimumBufferSize: MinimumSegmentSize, leaveOpen: true));
-        _reader = reader;
-        // Store then load, against RequestStop's store of StopRequested then load of _reader: without a
-        // full fence both sides may read the old value and the stop request would be missed.
-        Interlocked.MemoryBarrier();
-        if (Pump.StopRequested)
-        {
-            reader.CancelPendingRead();
-        }
-
-        Exception? discardOutput = null;
+        byte[] buffer = [];
+        int count = 0; // received and not yet consumed
+        var output = new PooledBufferWriter();
+        bool runAgain = false;
+        int limit = Pump.Limits.MaxBufferedInput;
         try
         {
             while (true)
             {
-                var result = await reader.ReadAsync().ConfigureAwait(false);
-                if (Aborted)
+                bool end = false;
+                if (!runAgain)
                 {
-                    // Abort's shutdown can end the read as if the peer had closed: not the peer's end of stream.
-                    break;
-                }
-
-                var buffer = result.Buffer;
-                var step = Pump.Run(buffer, result.IsCompleted, writer);
-                long unsent = writer.UnflushedBytes;
-                if (unsent > 0)
-                {
-                    if (await Pump.BeforeSendAsync(unsent).ConfigureAwait(false) is { } refused)
+                    if (count == 0 && Socket.Available == 0)
                     {
-                        RepliesRefused(refused);
-                        error = refused;
-                        discardOutput = new IOException(refused);
+                        // Idle between reads: give the buffer back and wait without one.
+                        if (buffer.Length > 0)
+                        {
+                            TransientBuffers.Return(buffer);
+                            buffer = [];
+                        }
+
+                        _waitingAtBoundary = Pump.IsBetweenRequests(0);
+                        Interlocked.MemoryBarrier(); // pairs with the fence in RequestStop
+                        if (_waitingAtBoundary && Pump.StopRequested)
+                        {
+                            error = "server stopping";
+                            break;
+                        }
+
+                        await _operation.ReceiveAsync(Socket, Memory<byte>.Empty).ConfigureAwait(false);
+                        _waitingAtBoundary = false;
+                        if (Aborted)
+                        {
+                            break;
+                        }
+                    }
+
+                    if (buffer.Length == 0)
+                    {
+                        buffer = TransientBuffers.Rent(Math.Max(ReceiveSize, Socket.Available));
+                    }
+                    else if (count == buffer.Length)
+                    {
+                        if (count >= limit)
+                        {
+                            error = $"more than {limit} bytes of input buffered without a complete request";
+                            break;
+                        }
+
+                        var bigger = TransientBuffers.Rent((int)Math.Min(Math.Max((long)buffer.Length * 2, count + (long)Socket.Available), limit));
+                        buffer.AsSpan(0, count).CopyTo(bigger);
+                        TransientBuffers.Return(buffer);
+                        buffer = bigger;
+                    }
+
+                    int n = await _operation.ReceiveAsync(Socket, buffer.AsMemory(count)).ConfigureAwait(false);
+                    if (n == 0 && Aborted)
+                    {
+                        // Abort's shutdown woke the receive: not the peer's end of stream.
                         break;
                     }
 
-                    await writer.FlushAsync().ConfigureAwait(false);
+                    if (n == 0 && Pump.StopRequested && Pump.IsBetweenRequests(count))
+                    {
+                        // RequestStop's shutdown woke the receive, not the peer.
+                        error = "server stopping";
+                        break;
+                    }
+
+                    end = n == 0;
+                    count += n;
+                }
+
+                var step = Pump.Run(new System.Buffers.ReadOnlySequence<byte>(buffer, 0, count), end, output);
+                if (output.WrittenCount > 0)
+                {
+                    if (await Pump.BeforeSendAsync(output.WrittenCount).ConfigureAwait(false) is { } refused)
+                    {
+                        // The replies are dropped with the writer, never sent.
+                        RepliesRefused(refused);
+                        error = refused;
+                        break;
+                    }
+
+                    await SendAllAsync(output.WrittenMemory).ConfigureAwait(false);
+                    output.Reset();
                     Pump.AfterSend();
                 }
 
@@ -83,10 +144,18 @@ internal sealed class AsyncTcpConnection : TcpConnection, IThreadPoolWorkItem
                     break;
                 }
 
-                // After RunAgain, examining only what was consumed makes the next read return at once with
-                // the complete requests left, without waiting for the peer to send more.
-                reader.AdvanceTo(buffer.GetPosition(step.Consumed),
-                    step.Next == PumpNext.RunAgain ? buffer.GetPosition(step.Consumed) : buffer.End);
+                int consumed = checked((int)step.Consumed);
+                if (consumed > 0)
+                {
+                    count -= consumed;
+                    buffer.AsSpan(consumed, count).CopyTo(buffer);
+                }
+
+                runAgain = step.Next == PumpNext.RunAgain;
+                if (!runAgain && count == 0)
+                {
+                    output.Release();
+                }
             }
         }
         catch (Exception ex) when (IsExpectedFailure(ex))
@@ -101,18 +170,23 @@ internal sealed class AsyncTcpConnection : TcpConnection, IThreadPoolWorkItem
         }
         finally
         {
-            await reader.CompleteAsync().ConfigureAwait(false);
-            try
+            if (buffer.Length > 0)
             {
-                // Completed with an exception, the writer drops what it holds instead of sending it.
-                await writer.CompleteAsync(discardOutput).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (IsExpectedFailure(ex))
-            {
+                TransientBuffers.Return(buffer);
             }
 
-            await stream.DisposeAsync().ConfigureAwait(false);
+            output.Dispose();
+            _operation.Dispose();
             Finish(error, closedByPeer);
+        }
+    }
+
+    private async ValueTask SendAllAsync(ReadOnlyMemory<byte> data)
+    {
+        while (!data.IsEmpty)
+        {
+            int sent = await _operation.SendAsync(Socket, data).ConfigureAwait(false);
+            data = data[sent..];
         }
     }
 }

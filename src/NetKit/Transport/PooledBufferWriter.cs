@@ -14,10 +14,11 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
     private byte[] _buffer;
     private int _written;
 
+    /// <param name="initialSize">The size first rented, on the first write: an unused writer holds no array.</param>
     public PooledBufferWriter(int initialSize = 4096)
     {
         _initialSize = initialSize;
-        _buffer = TransientBuffers.Rent(initialSize);
+        _buffer = [];
     }
 
     public int WrittenCount => _written;
@@ -60,6 +61,9 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         }
     }
 
+    /// <summary>Forgets what was written and gives the array back: an idle connection holds no output buffer.</summary>
+    public void Release() => Dispose();
+
     public void Dispose()
     {
         var buffer = _buffer;
@@ -79,7 +83,7 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
             return;
         }
 
-        int size = Math.Max(_buffer.Length * 2, _written + sizeHint);
+        int size = Math.Max(Math.Max(_buffer.Length * 2, _initialSize), _written + sizeHint);
         var bigger = TransientBuffers.Rent(size);
         _buffer.AsSpan(0, _written).CopyTo(bigger);
         if (_buffer.Length > 0)
