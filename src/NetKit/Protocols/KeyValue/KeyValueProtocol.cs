@@ -91,7 +91,8 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IReplyGate, IDisposa
 
             if (first == (byte)'*')
             {
-                switch (_resp.TryParse(remaining, out long length, out string? error))
+                bool unauthenticated = !Authenticated && _database.RequiresPassword;
+                switch (_resp.TryParse(remaining, unauthenticated, out long length, out string? error))
                 {
                     case RespParseStatus.Complete:
                         bool close = ExecuteResp(remaining.Slice(0, length), output);
@@ -106,15 +107,28 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IReplyGate, IDisposa
                         continue;
 
                     case RespParseStatus.Incomplete:
+                        if (endOfStream)
+                        {
+                            // A request cut off by the end of the stream can never complete.
+                            _resp.Reset();
+                            _atRequestBoundary = true;
+                            return ProtocolStep.CloseAfter(input.Length);
+                        }
+
                         _atRequestBoundary = false;
-                        // A request cut off by the end of the stream can never complete.
-                        return endOfStream ? ProtocolStep.CloseAfter(input.Length) : ProtocolStep.Continue(consumed);
+                        return ProtocolStep.Continue(consumed);
 
                     default:
                         new ReplyWriter(output, ReplyMode.Resp).Error("ERR " + error);
                         _atRequestBoundary = true;
                         return ProtocolStep.CloseAfter(input.Length);
                 }
+            }
+
+            if (_resp.InProgress)
+            {
+                // The input no longer starts with the request the parser was in the middle of.
+                _resp.Reset();
             }
 
             switch (LineFramer.TryReadLine(ref reader, endOfStream, _maxLineLength, out ReadOnlySequence<byte> line))
