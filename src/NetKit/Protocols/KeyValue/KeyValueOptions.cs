@@ -12,6 +12,14 @@ public sealed record KeyValueOptions
     /// <summary>The most arguments one RESP request may have.</summary>
     public int MaxArrayLength { get; init; } = 1024 * 1024;
 
+    /// <summary>
+    /// The reply bytes one call of the connection's core may write before it stops and lets the transport
+    /// send them (64 KiB), as Redis's NET_MAX_WRITES_PER_EVENT: large enough that a pipeline's replies
+    /// still leave in one send, small enough that a client that pipelines and never reads makes the
+    /// server hold at most this plus one reply, not the replies to everything it sent.
+    /// </summary>
+    public long MaxOutputPerCall { get; init; } = 64 * 1024;
+
     /// <summary>Bytes of keys and values beyond which writes that add data get <c>-OOM</c>. 0 = no limit.</summary>
     public long MaxMemory { get; init; }
 

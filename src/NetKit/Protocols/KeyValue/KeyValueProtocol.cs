@@ -9,8 +9,10 @@ namespace NetKit.Protocols.KeyValue;
 /// The kv service's connection core. Each request is recognised by its first byte: <c>*</c> starts a
 /// RESP2 multibulk request, answered in RESP (so redis-cli, redis-benchmark and client libraries work);
 /// anything else is an inline line in the seed's text protocol (<c>SET key value</c> → <c>OK</c>,
-/// <c>GET key</c> → the value or <c>(nil)</c>). Every complete request in the input is executed in one
-/// call and all replies go to the same output, so a pipelining client gets its replies in one send.
+/// <c>GET key</c> → the value or <c>(nil)</c>). The complete requests in the input are executed in one
+/// call and their replies go to the same output, so a pipelining client gets its replies in one send —
+/// up to <see cref="KeyValueOptions.MaxOutputPerCall"/>, where the call stops with
+/// <see cref="ProtocolStep.Full"/> and the transport sends before calling again with the rest.
 /// </summary>
 public sealed class KeyValueProtocol : IConnectionProtocol, IReplyGate, IDisposable
 {
@@ -21,6 +23,8 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IReplyGate, IDisposa
     private readonly CommandTable _commands = CommandTable.Default;
     private readonly RespRequestParser _resp;
     private readonly int _maxLineLength;
+    private readonly long _maxOutputPerCall;
+    private readonly CountingBufferWriter _output = new();
     private ArgRange[] _inlineArgs = new ArgRange[8];
     private bool _atRequestBoundary = true;
     private long _awaitingDurable;
@@ -38,8 +42,10 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IReplyGate, IDisposa
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(database.Options.MaxLineLength);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(database.Options.MaxOutputPerCall);
         _database = database;
         _maxLineLength = database.Options.MaxLineLength;
+        _maxOutputPerCall = database.Options.MaxOutputPerCall;
         _resp = new RespRequestParser(database.Options.MaxBulkLength, database.Options.MaxArrayLength);
         RemoteEndPoint = connection?.RemoteEndPoint;
         LocalEndPoint = connection?.LocalEndPoint;
@@ -78,6 +84,40 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IReplyGate, IDisposa
     /// <inheritdoc />
     public ProtocolStep Process(ReadOnlySequence<byte> input, bool endOfStream, IBufferWriter<byte> output)
     {
+        _output.Start(output);
+        try
+        {
+            return ProcessRequests(input, endOfStream, _output);
+        }
+        finally
+        {
+            _output.Stop();
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask WaitAsync(CancellationToken cancellationToken)
+    {
+        long sequence = _awaitingDurable;
+        if (sequence == 0 || _database.Log is not { } log)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        _awaitingDurable = 0;
+        return log.WaitDurableAsync(sequence, cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _database.Unregister(Id);
+        }
+    }
+
+    private ProtocolStep ProcessRequests(ReadOnlySequence<byte> input, bool endOfStream, CountingBufferWriter output)
+    {
         long consumed = 0;
         ReadOnlySequence<byte> remaining = input;
         while (true)
@@ -89,9 +129,18 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IReplyGate, IDisposa
                 return endOfStream ? ProtocolStep.CloseAfter(consumed) : ProtocolStep.Continue(consumed);
             }
 
+            if (output.Written >= _maxOutputPerCall && consumed > 0)
+            {
+                // Stopped before the next request: a client that pipelines faster than it reads gets its
+                // replies through back-pressure instead of making the server build them all at once.
+                _atRequestBoundary = true;
+                return ProtocolStep.Full(consumed);
+            }
+
             if (first == (byte)'*')
             {
-                switch (_resp.TryParse(remaining, out long length, out string? error))
+                bool unauthenticated = !Authenticated && _database.RequiresPassword;
+                switch (_resp.TryParse(remaining, unauthenticated, out long length, out string? error))
                 {
                     case RespParseStatus.Complete:
                         bool close = ExecuteResp(remaining.Slice(0, length), output);
@@ -106,15 +155,28 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IReplyGate, IDisposa
                         continue;
 
                     case RespParseStatus.Incomplete:
+                        if (endOfStream)
+                        {
+                            // A request cut off by the end of the stream can never complete.
+                            _resp.Reset();
+                            _atRequestBoundary = true;
+                            return ProtocolStep.CloseAfter(input.Length);
+                        }
+
                         _atRequestBoundary = false;
-                        // A request cut off by the end of the stream can never complete.
-                        return endOfStream ? ProtocolStep.CloseAfter(input.Length) : ProtocolStep.Continue(consumed);
+                        return ProtocolStep.Continue(consumed);
 
                     default:
                         new ReplyWriter(output, ReplyMode.Resp).Error("ERR " + error);
                         _atRequestBoundary = true;
                         return ProtocolStep.CloseAfter(input.Length);
                 }
+            }
+
+            if (_resp.InProgress)
+            {
+                // The input no longer starts with the request the parser was in the middle of.
+                _resp.Reset();
             }
 
             switch (LineFramer.TryReadLine(ref reader, endOfStream, _maxLineLength, out ReadOnlySequence<byte> line))
@@ -141,27 +203,6 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IReplyGate, IDisposa
                     _atRequestBoundary = false;
                     return endOfStream ? ProtocolStep.CloseAfter(input.Length) : ProtocolStep.Continue(consumed);
             }
-        }
-    }
-
-    /// <inheritdoc />
-    public ValueTask WaitAsync(CancellationToken cancellationToken)
-    {
-        long sequence = _awaitingDurable;
-        if (sequence == 0 || _database.Log is not { } log)
-        {
-            return ValueTask.CompletedTask;
-        }
-
-        _awaitingDurable = 0;
-        return log.WaitDurableAsync(sequence, cancellationToken);
-    }
-
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
-        {
-            _database.Unregister(Id);
         }
     }
 
