@@ -30,7 +30,7 @@ public sealed class FullDiskTests(ITestOutputHelper output)
     [InlineData("everysec", "threads")]
     public async Task Acknowledged_writes_survive_a_full_disk_and_a_kill_9(string fsync, string model)
     {
-        using var disk = new TmpfsMount(DiskSize);
+        using var disk = await TmpfsMount.MountAsync($"size={DiskSize},mode=0700");
         var acknowledged = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         var stops = new ConcurrentBag<string>();
         var clock = Stopwatch.StartNew();
