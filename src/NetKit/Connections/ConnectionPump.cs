@@ -86,6 +86,11 @@ public sealed class ConnectionPump
 
         RequestProgress(remaining > 0 || !_protocol.AtRequestBoundary, input.Length - _carried);
         _carried = remaining;
+        if (step.Offload)
+        {
+            return new PumpStep(step.Consumed, PumpNext.Offload);
+        }
+
         if (step.OutputFull)
         {
             return new PumpStep(step.Consumed, PumpNext.RunAgain);

@@ -9,6 +9,10 @@ public enum PumpNext
     /// <summary>Run again at once over the unconsumed bytes: the core stopped at its output budget.</summary>
     RunAgain,
 
+    /// <summary>Run again over the unconsumed bytes on a thread where blocking is allowed (see
+    /// <see cref="ConnectionThread"/>): the core stopped before a request that may block.</summary>
+    Offload,
+
     /// <summary>Close the connection (see <see cref="PumpStep.Error"/> and <see cref="PumpStep.ClosedByPeer"/>).</summary>
     Close,
 }

@@ -11,11 +11,19 @@ namespace NetKit.Protocols;
 /// one call). The transport sends what was written — waiting for the peer to read it, which is the
 /// back-pressure — and then calls again with the rest of the input, without waiting for more bytes.
 /// </param>
-public readonly record struct ProtocolStep(long Consumed, bool Close, bool OutputFull = false)
+/// <param name="Offload">
+/// The core stopped before a request that may block or take time in proportion to the data (KEYS, SCAN)
+/// because the current thread must not block (<see cref="Connections.ConnectionThread.MustNotBlock"/>); the
+/// transport sends what was written and runs the core again on a thread where blocking is allowed.
+/// </param>
+public readonly record struct ProtocolStep(long Consumed, bool Close, bool OutputFull = false, bool Offload = false)
 {
     public static ProtocolStep Continue(long consumed) => new(consumed, false);
     public static ProtocolStep CloseAfter(long consumed) => new(consumed, true);
 
     /// <summary>Stopped with input left because the output budget of one call is spent; call again once it is sent.</summary>
     public static ProtocolStep Full(long consumed) => new(consumed, false, true);
+
+    /// <summary>Stopped before a request that must not run on this thread; call again where blocking is allowed.</summary>
+    public static ProtocolStep RunElsewhere(long consumed) => new(consumed, false, false, true);
 }

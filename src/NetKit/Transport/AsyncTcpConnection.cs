@@ -121,6 +121,9 @@ internal sealed class AsyncTcpConnection : TcpConnection, IThreadPoolWorkItem
                     count += n;
                 }
 
+                // On the runtime's socket thread (completions run inline) the core must not block; on a
+                // thread-pool thread it may.
+                ConnectionThread.MustNotBlock = !Thread.CurrentThread.IsThreadPoolThread;
                 var step = Pump.Run(new System.Buffers.ReadOnlySequence<byte>(buffer, 0, count), end, output);
                 if (output.WrittenCount > 0)
                 {
@@ -151,7 +154,13 @@ internal sealed class AsyncTcpConnection : TcpConnection, IThreadPoolWorkItem
                     buffer.AsSpan(consumed, count).CopyTo(buffer);
                 }
 
-                runAgain = step.Next == PumpNext.RunAgain;
+                if (step.Next == PumpNext.Offload)
+                {
+                    // The next request may block: run it on the thread pool, off the socket thread.
+                    await Task.Yield();
+                }
+
+                runAgain = step.Next is PumpNext.RunAgain or PumpNext.Offload;
                 if (!runAgain && count == 0)
                 {
                     output.Release();

@@ -134,7 +134,8 @@ internal sealed class ThreadedTcpConnection : TcpConnection
                     }
                 }
 
-                runAgain = step.Next == PumpNext.RunAgain;
+                // A connection thread may block, so a request the core would not run on an event loop runs here.
+                runAgain = step.Next is PumpNext.RunAgain or PumpNext.Offload;
             }
         }
         catch (Exception ex) when (IsExpectedFailure(ex))

@@ -108,6 +108,10 @@ public static class ProtocolDriver
                 case PumpNext.RunAgain:
                     Assert.True(step.Consumed > 0, "a core that says its output is full must have consumed something");
                     continue;
+                case PumpNext.Offload:
+                    // The driver's thread may block: the core runs the request on the next call.
+                    Assert.False(ConnectionThread.MustNotBlock, "the driver runs cores where blocking is allowed");
+                    continue;
                 case PumpNext.Close:
                     return ProtocolStep.CloseAfter(step.Consumed);
                 default:

@@ -65,6 +65,28 @@ public abstract class ConnectionLimitTests
     }
 
     [Fact]
+    public async Task RequestTheCoreWillNotRunHere_IsRunAgainWhereBlockingIsAllowed()
+    {
+        var cores = new List<ScriptedProtocol>();
+        await using var server = Start(() =>
+        {
+            var core = new ScriptedProtocol { OffloadBlockingLines = true };
+            lock (cores)
+            {
+                cores.Add(core);
+            }
+
+            return core;
+        });
+        using var client = await LoopbackClient.ConnectAsync(server.LocalEndPoint);
+
+        await client.SendAsync("before\nblock 1\nafter\n");
+
+        await client.ExpectAsync("before\nblock 1\nafter\n");
+        Assert.Equal([true], cores[0].BlockingLinesRanWhereAllowed);
+    }
+
+    [Fact]
     public async Task PeerThatDoesNotRead_IsClosedOnceItsUnsentOutputOutlastsTheSoftLimit()
     {
         byte[] big = new byte[256 * 1024];

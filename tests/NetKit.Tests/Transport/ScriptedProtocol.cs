@@ -11,6 +11,7 @@ namespace NetKit.Tests.Transport;
 internal sealed class ScriptedProtocol : IConnectionProtocol, IReplyGate
 {
     private bool _atBoundary = true;
+    private bool _offloaded;
 
     /// <summary>The reply to one line (without its <c>\n</c>); the line itself plus <c>\n</c> by default.</summary>
     public Func<byte[], byte[]> ReplyFor { get; init; } = line => [.. line, (byte)'\n'];
@@ -20,6 +21,12 @@ internal sealed class ScriptedProtocol : IConnectionProtocol, IReplyGate
 
     /// <summary>When set, the replies' gate fails with this (the durability wait failing).</summary>
     public Exception? GateFailure { get; init; }
+
+    /// <summary>Ask once, for each line starting with "block", to be run where blocking is allowed.</summary>
+    public bool OffloadBlockingLines { get; init; }
+
+    /// <summary>Whether each "block" line ran on a thread that allowed blocking.</summary>
+    public List<bool> BlockingLinesRanWhereAllowed { get; } = [];
 
     /// <summary>Calls of <see cref="Process"/>, to tell a call made for new input from one made for the rest.</summary>
     public int Calls { get; private set; }
@@ -33,6 +40,19 @@ internal sealed class ScriptedProtocol : IConnectionProtocol, IReplyGate
         var reader = new SequenceReader<byte>(input);
         while (reader.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n'))
         {
+            if (OffloadBlockingLines && line.FirstSpan.StartsWith("block"u8))
+            {
+                if (!_offloaded)
+                {
+                    _offloaded = true;
+                    _atBoundary = false;
+                    return ProtocolStep.RunElsewhere(consumed);
+                }
+
+                _offloaded = false;
+                BlockingLinesRanWhereAllowed.Add(!Connections.ConnectionThread.MustNotBlock);
+            }
+
             output.Write(ReplyFor(line.ToArray()));
             consumed = reader.Consumed;
             if (OneRequestPerCall && !reader.End)

@@ -15,4 +15,6 @@ internal enum CommandFlags
     Admin = 32,
     Loading = 64,
     Stale = 128,
+    /// <summary>Takes time in proportion to the keyspace (KEYS, SCAN, FLUSHALL): never run on an event-loop thread.</summary>
+    MayBlock = 256,
 }

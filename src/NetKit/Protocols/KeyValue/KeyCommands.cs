@@ -24,9 +24,9 @@ internal static class KeyCommands
         table.Add(new CommandSpec("ttl", 2, ReadFast, Ttl, "generic", "Returns the expiration time in seconds of a key.", 1, 1, 1));
         table.Add(new CommandSpec("pttl", 2, ReadFast, PTtl, "generic", "Returns the expiration time in milliseconds of a key.", 1, 1, 1));
         table.Add(new CommandSpec("persist", 2, WriteFast, Persist, "generic", "Removes the expiration time of a key.", 1, 1, 1));
-        table.Add(new CommandSpec("keys", 2, CommandFlags.ReadOnly, Keys, "generic", "Returns all key names that match a pattern."));
-        table.Add(new CommandSpec("scan", -2, CommandFlags.ReadOnly, Scan, "generic", "Iterates over the key names in the database."));
-        table.Add(new CommandSpec("randomkey", 1, CommandFlags.ReadOnly, RandomKey, "generic", "Returns a random key name from the database."));
+        table.Add(new CommandSpec("keys", 2, CommandFlags.ReadOnly | CommandFlags.MayBlock, Keys, "generic", "Returns all key names that match a pattern."));
+        table.Add(new CommandSpec("scan", -2, CommandFlags.ReadOnly | CommandFlags.MayBlock, Scan, "generic", "Iterates over the key names in the database."));
+        table.Add(new CommandSpec("randomkey", 1, CommandFlags.ReadOnly | CommandFlags.MayBlock, RandomKey, "generic", "Returns a random key name from the database."));
     }
 
     // DEL and UNLINK alike: values are plain byte arrays, so there is nothing to free in the background.

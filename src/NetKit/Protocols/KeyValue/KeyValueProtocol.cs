@@ -1,4 +1,5 @@
 using System.Buffers;
+using NetKit.Connections;
 using System.Net;
 using System.Text;
 using NetKit.Transport;
@@ -143,6 +144,12 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IReplyGate, IDisposa
                 switch (_resp.TryParse(remaining, unauthenticated, out long length, out string? error))
                 {
                     case RespParseStatus.Complete:
+                        if (ConnectionThread.MustNotBlock && MayBlock(remaining, _resp.ArgumentCount > 0 ? _resp.Arguments[0] : default))
+                        {
+                            // Parsed again on the other thread: rare, and cheaper than keeping the parse.
+                            return ProtocolStep.RunElsewhere(consumed);
+                        }
+
                         bool close = ExecuteResp(remaining.Slice(0, length), output);
                         consumed += length;
                         remaining = remaining.Slice(length);
@@ -182,6 +189,11 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IReplyGate, IDisposa
             switch (LineFramer.TryReadLine(ref reader, endOfStream, _maxLineLength, out ReadOnlySequence<byte> line))
             {
                 case LineReadResult.Line:
+                    if (ConnectionThread.MustNotBlock && MayBlockInline(line))
+                    {
+                        return ProtocolStep.RunElsewhere(consumed);
+                    }
+
                     bool quit = ExecuteInline(line, output);
                     consumed += reader.Consumed;
                     remaining = remaining.Slice(reader.Consumed);
@@ -391,6 +403,36 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IReplyGate, IDisposa
         return message.ToString();
 
         static string Truncate(ReadOnlySpan<byte> text) => Encoding.UTF8.GetString(text.Length > 128 ? text[..128] : text);
+    }
+
+    /// <summary>Whether the request whose name lies at <paramref name="name"/> may block (see <see cref="CommandFlags.MayBlock"/>).</summary>
+    private bool MayBlock(in ReadOnlySequence<byte> request, ArgRange name)
+    {
+        if (name.Length is 0 or > 32)
+        {
+            return false;
+        }
+
+        Span<byte> bytes = stackalloc byte[name.Length];
+        request.Slice(name.Start, name.Length).CopyTo(bytes);
+        return _commands.TryGet(bytes, out var spec) && (spec.Flags & CommandFlags.MayBlock) != 0;
+    }
+
+    private bool MayBlockInline(in ReadOnlySequence<byte> line)
+    {
+        Span<byte> start = stackalloc byte[40];
+        int length = (int)Math.Min(line.Length, start.Length);
+        line.Slice(0, length).CopyTo(start);
+        var text = start[..length];
+        int first = IndexOfNonSpace(text, 0);
+        if (first < 0)
+        {
+            return false;
+        }
+
+        int end = text[first..].IndexOfAny((byte)' ', (byte)'\t');
+        var name = end < 0 ? text[first..] : text.Slice(first, end);
+        return _commands.TryGet(name, out var spec) && (spec.Flags & CommandFlags.MayBlock) != 0;
     }
 
     private static int IndexOfNonSpace(ReadOnlySpan<byte> line, int from)

@@ -25,8 +25,8 @@ internal static class ServerCommands
         table.Add(new CommandSpec("config", -2, CommandFlags.Admin | Anytime, Config, "server", "A container for server configuration commands."));
         table.Add(new CommandSpec("info", -1, Anytime, Info, "server", "Returns information and statistics about the server."));
         table.Add(new CommandSpec("dbsize", 1, CommandFlags.ReadOnly | CommandFlags.Fast, DbSize, "server", "Returns the number of keys in the database."));
-        table.Add(new CommandSpec("flushdb", -1, CommandFlags.Write, Flush, "server", "Removes all keys from the current database."));
-        table.Add(new CommandSpec("flushall", -1, CommandFlags.Write, Flush, "server", "Removes all keys from all databases."));
+        table.Add(new CommandSpec("flushdb", -1, CommandFlags.Write | CommandFlags.MayBlock, Flush, "server", "Removes all keys from the current database."));
+        table.Add(new CommandSpec("flushall", -1, CommandFlags.Write | CommandFlags.MayBlock, Flush, "server", "Removes all keys from all databases."));
         table.Add(new CommandSpec("time", 1, CommandFlags.Fast | Anytime, Time, "server", "Returns the server time."));
         table.Add(new CommandSpec("bgrewriteaof", 1, CommandFlags.Admin, BgRewriteAof, "server", "Asynchronously rewrites the append-only file to disk."));
         // Not in the list, but client libraries (StackExchange.Redis among them) ask it to learn the

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using NetKit.Connections;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Win32.SafeHandles;
 
@@ -332,7 +333,9 @@ public sealed class AppendOnlyLog : IKeyValueLog, IAsyncDisposable
         // not busy, the waiting connection writes the batch itself (taking everyone's changes recorded so
         // far) instead of waking the writer and being woken back. Under always, the writer thread keeps
         // the fsync, so that more waiters gather behind each one.
-        if (Policy != FsyncPolicy.Always && !Volatile.Read(ref _stopping) && _writeMutex.TryEnter())
+        // Never on an event-loop thread (ConnectionThread.MustNotBlock): a slow disk would stall every
+        // connection of that loop; the writer thread does it instead.
+        if (Policy != FsyncPolicy.Always && !ConnectionThread.MustNotBlock && !Volatile.Read(ref _stopping) && _writeMutex.TryEnter())
         {
             try
             {
