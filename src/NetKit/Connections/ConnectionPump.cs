@@ -14,7 +14,7 @@ namespace NetKit.Connections;
 public sealed class ConnectionPump
 {
     private readonly IConnectionProtocol _protocol;
-    private readonly IReplyGate? _gate;
+    private ValueTask _repliesReady; // from the last run: what the replies written must wait for
     private readonly ConnectionLimits _limits;
     private long _carried; // unconsumed bytes handed to the core last time, so new ones can be counted
     private volatile bool _stopRequested;
@@ -29,7 +29,6 @@ public sealed class ConnectionPump
     {
         ArgumentNullException.ThrowIfNull(protocol);
         _protocol = protocol;
-        _gate = protocol as IReplyGate;
         _limits = limits ?? new ConnectionLimits();
     }
 
@@ -67,6 +66,7 @@ public sealed class ConnectionPump
         }
 
         var step = _protocol.Process(input, endOfStream, output);
+        _repliesReady = step.RepliesReady;
         long remaining = input.Length - step.Consumed;
         if (endOfStream)
         {
@@ -107,21 +107,8 @@ public sealed class ConnectionPump
     /// </summary>
     public ValueTask<string?> BeforeSendAsync(long unsent)
     {
-        if (_gate is null)
-        {
-            return new ValueTask<string?>(StartSend(unsent));
-        }
-
-        ValueTask wait;
-        try
-        {
-            wait = _gate.WaitAsync(CancellationToken.None);
-        }
-        catch (Exception ex) when (IsDurabilityFailure(ex))
-        {
-            return new ValueTask<string?>(Withheld(ex));
-        }
-
+        var wait = _repliesReady;
+        _repliesReady = default;
         if (wait.IsCompletedSuccessfully)
         {
             return new ValueTask<string?>(StartSend(unsent));

@@ -7,6 +7,7 @@ using NetKit.Protocols.KeyValue;
 using NetKit.Protocols.Lines;
 using NetKit.Protocols.Time;
 using NetKit.Transport;
+using NetKit.Connections;
 
 namespace NetKit.Hosting;
 

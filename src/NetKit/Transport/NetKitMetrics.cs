@@ -2,12 +2,12 @@ using System.Diagnostics.Metrics;
 
 namespace NetKit.Transport;
 
-/// <summary>The <c>NetKit</c> meter (watch it with <c>dotnet-counters monitor -n netkit --counters NetKit</c>).</summary>
+/// <summary>The transport's instruments on the <see cref="NetKitMeter"/>.</summary>
 public static class NetKitMetrics
 {
-    public const string MeterName = "NetKit";
+    public const string MeterName = NetKitMeter.Name;
 
-    public static readonly Meter Meter = new(MeterName, "1.0");
+    public static readonly Meter Meter = NetKitMeter.Meter;
 
     public static readonly Counter<long> ConnectionsAccepted =
         Meter.CreateCounter<long>("netkit.connections.accepted", "{connection}", "TCP connections accepted");

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NetKit.Protocols;
+using NetKit.Connections;
 
 namespace NetKit.Transport;
 

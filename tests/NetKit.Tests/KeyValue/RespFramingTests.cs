@@ -3,6 +3,7 @@ using System.Text;
 using NetKit.Protocols;
 using NetKit.Protocols.KeyValue;
 using NetKit.Tests.Protocols;
+using NetKit.Connections;
 
 namespace NetKit.Tests.KeyValue;
 

@@ -5,6 +5,7 @@ using NetKit.Protocols;
 using NetKit.Protocols.KeyValue;
 using NetKit.Tests.KeyValue.Server;
 using NetKit.Tests.Transport;
+using NetKit.Connections;
 
 namespace NetKit.Tests.KeyValue;
 

@@ -4,6 +4,7 @@ using NetKit.Protocols;
 using NetKit.Protocols.Echo;
 using NetKit.Protocols.KeyValue;
 using NetKit.Protocols.Lines;
+using NetKit.Connections;
 
 namespace NetKit.Tests.Protocols;
 

@@ -1,14 +1,15 @@
 using System.Buffers;
 using NetKit.Protocols;
+using NetKit.Connections;
 
 namespace NetKit.Tests.Transport;
 
 /// <summary>
 /// A test core for the connection loop's edge cases: each <c>\n</c>-terminated line is one request,
 /// answered by <see cref="ReplyFor"/>; it may stop after each request as if its output budget were spent,
-/// and may hold its replies behind a gate that fails, as kv's does when the log cannot be written.
+/// and may say its replies must wait for something that fails, as kv's do when the log cannot be written.
 /// </summary>
-internal sealed class ScriptedProtocol : IConnectionProtocol, IReplyGate
+internal sealed class ScriptedProtocol : IConnectionProtocol
 {
     private bool _atBoundary = true;
     private bool _offloaded;
@@ -46,7 +47,7 @@ internal sealed class ScriptedProtocol : IConnectionProtocol, IReplyGate
                 {
                     _offloaded = true;
                     _atBoundary = false;
-                    return ProtocolStep.RunElsewhere(consumed);
+                    return Gated(ProtocolStep.RunElsewhere(consumed));
                 }
 
                 _offloaded = false;
@@ -58,14 +59,14 @@ internal sealed class ScriptedProtocol : IConnectionProtocol, IReplyGate
             if (OneRequestPerCall && !reader.End)
             {
                 _atBoundary = true;
-                return ProtocolStep.Full(consumed);
+                return Gated(ProtocolStep.Full(consumed));
             }
         }
 
         _atBoundary = consumed == input.Length;
-        return endOfStream ? ProtocolStep.CloseAfter(input.Length) : ProtocolStep.Continue(consumed);
+        return Gated(endOfStream ? ProtocolStep.CloseAfter(input.Length) : ProtocolStep.Continue(consumed));
     }
 
-    public ValueTask WaitAsync(CancellationToken cancellationToken) =>
-        GateFailure is null ? ValueTask.CompletedTask : ValueTask.FromException(GateFailure);
+    private ProtocolStep Gated(ProtocolStep step) =>
+        GateFailure is null ? step : step with { RepliesReady = ValueTask.FromException(GateFailure) };
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using NetKit.Connections;
 
 namespace NetKit.Protocols.Count;
 

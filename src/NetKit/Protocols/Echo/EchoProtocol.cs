@@ -1,4 +1,5 @@
 using System.Buffers;
+using NetKit.Connections;
 
 namespace NetKit.Protocols.Echo;
 

@@ -1,3 +1,5 @@
+using NetKit.Connections;
+
 namespace NetKit.Protocols.Echo;
 
 /// <summary>The UDP echo service: each datagram is answered with the same bytes.</summary>

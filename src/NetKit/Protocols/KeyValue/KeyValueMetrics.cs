@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using NetKit.Transport;
 
 namespace NetKit.Protocols.KeyValue;
 
@@ -13,19 +12,19 @@ public static class KeyValueMetrics
     private static readonly Lock Gate = new();
     private static readonly List<WeakReference<KeyValueDatabase>> Databases = [];
 
-    public static readonly ObservableCounter<long> Commands = NetKitMetrics.Meter.CreateObservableCounter(
+    public static readonly ObservableCounter<long> Commands = NetKitMeter.Meter.CreateObservableCounter(
         "netkit.kv.commands", ObserveCommands, "{command}", "kv commands executed, by command name (tag: command)");
 
-    public static readonly ObservableCounter<long> KeyspaceHits = NetKitMetrics.Meter.CreateObservableCounter(
+    public static readonly ObservableCounter<long> KeyspaceHits = NetKitMeter.Meter.CreateObservableCounter(
         "netkit.kv.keyspace.hits", () => Sum(static d => d.KeyspaceHits), "{lookup}", "kv key lookups that found the key");
 
-    public static readonly ObservableCounter<long> KeyspaceMisses = NetKitMetrics.Meter.CreateObservableCounter(
+    public static readonly ObservableCounter<long> KeyspaceMisses = NetKitMeter.Meter.CreateObservableCounter(
         "netkit.kv.keyspace.misses", () => Sum(static d => d.KeyspaceMisses), "{lookup}", "kv key lookups that found nothing");
 
-    public static readonly ObservableGauge<long> Keys = NetKitMetrics.Meter.CreateObservableGauge(
+    public static readonly ObservableGauge<long> Keys = NetKitMeter.Meter.CreateObservableGauge(
         "netkit.kv.keys", () => Sum(static d => d.Store.Count), "{key}", "kv keys stored now");
 
-    public static readonly ObservableCounter<long> ExpiredKeys = NetKitMetrics.Meter.CreateObservableCounter(
+    public static readonly ObservableCounter<long> ExpiredKeys = NetKitMeter.Meter.CreateObservableCounter(
         "netkit.kv.keys.expired", () => Sum(static d => d.Store.ExpiredKeys), "{key}", "kv keys removed because their time ran out");
 
     /// <summary>

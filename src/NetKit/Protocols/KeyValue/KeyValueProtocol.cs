@@ -2,7 +2,6 @@ using System.Buffers;
 using NetKit.Connections;
 using System.Net;
 using System.Text;
-using NetKit.Transport;
 
 namespace NetKit.Protocols.KeyValue;
 
@@ -15,7 +14,7 @@ namespace NetKit.Protocols.KeyValue;
 /// up to <see cref="KeyValueOptions.MaxOutputPerCall"/>, where the call stops with
 /// <see cref="ProtocolStep.Full"/> and the transport sends before calling again with the rest.
 /// </summary>
-public sealed class KeyValueProtocol : IConnectionProtocol, IReplyGate, IDisposable
+public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
 {
     /// <summary>The default limit on an inline request line's content, in bytes (64 KiB).</summary>
     public const int DefaultMaxLineLength = 64 * 1024;
@@ -88,7 +87,8 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IReplyGate, IDisposa
         _output.Start(output);
         try
         {
-            return ProcessRequests(input, endOfStream, _output);
+            var step = ProcessRequests(input, endOfStream, _output);
+            return _awaitingDurable == 0 ? step : step with { RepliesReady = RepliesReady() };
         }
         finally
         {
@@ -96,17 +96,12 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IReplyGate, IDisposa
         }
     }
 
-    /// <inheritdoc />
-    public ValueTask WaitAsync(CancellationToken cancellationToken)
+    /// <summary>The replies of this call acknowledge writes: they may leave once the last is in the log.</summary>
+    private ValueTask RepliesReady()
     {
         long sequence = _awaitingDurable;
-        if (sequence == 0 || _database.Log is not { } log)
-        {
-            return ValueTask.CompletedTask;
-        }
-
         _awaitingDurable = 0;
-        return log.WaitDurableAsync(sequence, cancellationToken);
+        return _database.Log is { } log ? log.WaitDurableAsync(sequence, CancellationToken.None) : ValueTask.CompletedTask;
     }
 
     public void Dispose()

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Unicode;
+using NetKit.Connections;
 
 namespace NetKit.Protocols.Lines;
 

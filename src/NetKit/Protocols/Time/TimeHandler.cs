@@ -1,4 +1,5 @@
 using System.Globalization;
+using NetKit.Connections;
 
 namespace NetKit.Protocols.Time;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using NetKit.Transport;
 
 namespace NetKit.Protocols.KeyValue.Persistence;
 
@@ -7,17 +6,17 @@ namespace NetKit.Protocols.KeyValue.Persistence;
 public static class PersistenceMetrics
 {
     public static readonly Counter<long> LogBytesWritten =
-        NetKitMetrics.Meter.CreateCounter<long>("netkit.kv.log.bytes_written", "By", "Bytes appended to the kv append-only log (rewrites included)");
+        NetKitMeter.Meter.CreateCounter<long>("netkit.kv.log.bytes_written", "By", "Bytes appended to the kv append-only log (rewrites included)");
 
     public static readonly Counter<long> Fsyncs =
-        NetKitMetrics.Meter.CreateCounter<long>("netkit.kv.log.fsyncs", "{fsync}", "fsync calls on the kv append-only log");
+        NetKitMeter.Meter.CreateCounter<long>("netkit.kv.log.fsyncs", "{fsync}", "fsync calls on the kv append-only log");
 
     public static readonly Histogram<double> FsyncDuration =
-        NetKitMetrics.Meter.CreateHistogram<double>("netkit.kv.log.fsync.duration", "ms", "How long each fsync of the kv append-only log took");
+        NetKitMeter.Meter.CreateHistogram<double>("netkit.kv.log.fsync.duration", "ms", "How long each fsync of the kv append-only log took");
 
     public static readonly Counter<long> WriteErrors =
-        NetKitMetrics.Meter.CreateCounter<long>("netkit.kv.log.write_errors", "{error}", "Failed writes or fsyncs of the kv append-only log");
+        NetKitMeter.Meter.CreateCounter<long>("netkit.kv.log.write_errors", "{error}", "Failed writes or fsyncs of the kv append-only log");
 
     public static readonly Counter<long> Rewrites =
-        NetKitMetrics.Meter.CreateCounter<long>("netkit.kv.log.rewrites", "{rewrite}", "Completed rewrites (compactions) of the kv append-only log");
+        NetKitMeter.Meter.CreateCounter<long>("netkit.kv.log.rewrites", "{rewrite}", "Completed rewrites (compactions) of the kv append-only log");
 }

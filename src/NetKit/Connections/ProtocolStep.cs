@@ -1,4 +1,4 @@
-namespace NetKit.Protocols;
+namespace NetKit.Connections;
 
 /// <summary>What one call of a protocol core did: how many input bytes it consumed, whether the
 /// connection should be closed once the replies written so far have been sent, and whether the core
@@ -13,11 +13,18 @@ namespace NetKit.Protocols;
 /// </param>
 /// <param name="Offload">
 /// The core stopped before a request that may block or take time in proportion to the data (KEYS, SCAN)
-/// because the current thread must not block (<see cref="Connections.ConnectionThread.MustNotBlock"/>); the
+/// because the current thread must not block (<see cref="ConnectionThread.MustNotBlock"/>); the
 /// transport sends what was written and runs the core again on a thread where blocking is allowed.
 /// </param>
 public readonly record struct ProtocolStep(long Consumed, bool Close, bool OutputFull = false, bool Offload = false)
 {
+    /// <summary>
+    /// Completes when the replies written in this call may be sent: kv acknowledges a write only once it is
+    /// in its log as the fsync policy requires. It fails when they may not (the log could not be written);
+    /// the transport then discards them, never sends them, and closes. Completed when nothing is waited for.
+    /// </summary>
+    public ValueTask RepliesReady { get; init; }
+
     public static ProtocolStep Continue(long consumed) => new(consumed, false);
     public static ProtocolStep CloseAfter(long consumed) => new(consumed, true);
 

@@ -1,4 +1,4 @@
-namespace NetKit.Protocols;
+namespace NetKit.Connections;
 
 /// <summary>
 /// A sans-IO datagram service: one request datagram in, at most one reply datagram out.

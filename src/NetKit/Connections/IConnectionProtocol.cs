@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace NetKit.Protocols;
+namespace NetKit.Connections;
 
 /// <summary>
 /// A sans-IO protocol core for one TCP connection: it is handed the bytes received so far and
