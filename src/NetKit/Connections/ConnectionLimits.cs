@@ -27,4 +27,13 @@ public sealed record ConnectionLimits
 
     /// <summary>How long a request may take before <see cref="MinRequestDataRate"/> is enforced.</summary>
     public TimeSpan MinRequestDataRateGracePeriod { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The clock the limits are timed by; a test's fake clock makes them deterministic.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>Now, in milliseconds on <see cref="Clock"/>'s scale (never 0, which the loop reads as "not started").</summary>
+    public long NowMs() =>
+        ReferenceEquals(Clock, TimeProvider.System)
+            ? Environment.TickCount64
+            : Clock.GetUtcNow().ToUnixTimeMilliseconds();
 }

@@ -19,7 +19,7 @@ public sealed class ConnectionPump
     private long _carried; // unconsumed bytes handed to the core last time, so new ones can be counted
     private volatile bool _stopRequested;
     // Written by the model's loop, read by the server's sweep: 0 = no send pending / no request in progress.
-    private long _lastActivity = Environment.TickCount64;
+    private long _lastActivity;
     private long _sendStartedAt;
     private long _unsent;
     private long _requestStartedAt;
@@ -30,6 +30,7 @@ public sealed class ConnectionPump
         ArgumentNullException.ThrowIfNull(protocol);
         _protocol = protocol;
         _limits = limits ?? new ConnectionLimits();
+        _lastActivity = _limits.NowMs();
     }
 
     public IConnectionProtocol Protocol => _protocol;
@@ -39,7 +40,7 @@ public sealed class ConnectionPump
     /// <summary>Set when the server is stopping: the connection closes at its next request boundary.</summary>
     public bool StopRequested => _stopRequested;
 
-    /// <summary>When the connection last received or sent (<see cref="Environment.TickCount64"/>).</summary>
+    /// <summary>When the connection last received or sent (<see cref="ConnectionLimits.NowMs"/>).</summary>
     public long LastActivity => Volatile.Read(ref _lastActivity);
 
     /// <summary>Asks for a close at the next request boundary; the model wakes its loop if it is waiting.</summary>
@@ -49,7 +50,7 @@ public sealed class ConnectionPump
     public bool IsBetweenRequests(long buffered) => buffered == 0 && _protocol.AtRequestBoundary;
 
     /// <summary>Records that bytes arrived or left, for the idle timeout.</summary>
-    public void Touch() => Volatile.Write(ref _lastActivity, Environment.TickCount64);
+    public void Touch() => Volatile.Write(ref _lastActivity, _limits.NowMs());
 
     /// <summary>
     /// Runs the core over <paramref name="input"/> — every byte received and not yet consumed — writing its
@@ -126,14 +127,15 @@ public sealed class ConnectionPump
         {
             // The peer could not be expected to send while we were not reading: its request's clock restarts.
             Volatile.Write(ref _requestBytes, 0);
-            Volatile.Write(ref _requestStartedAt, Environment.TickCount64);
+            Volatile.Write(ref _requestStartedAt, _limits.NowMs());
         }
 
         Touch();
     }
 
     /// <summary>
-    /// The server's periodic check: the reason this connection must be cut now, or null.
+    /// The server's periodic check, <paramref name="now"/> from <see cref="ConnectionLimits.NowMs"/>: the
+    /// reason this connection must be cut now, or null.
     /// <paramref name="overOutputLimit"/> tells a breach of the output limit, which is worth a warning.
     /// </summary>
     public string? CheckLimits(long now, out bool overOutputLimit)
@@ -195,7 +197,7 @@ public sealed class ConnectionPump
         }
 
         Volatile.Write(ref _unsent, unsent);
-        Volatile.Write(ref _sendStartedAt, Environment.TickCount64);
+        Volatile.Write(ref _sendStartedAt, _limits.NowMs());
         return null;
     }
 
@@ -210,7 +212,7 @@ public sealed class ConnectionPump
         if (Volatile.Read(ref _requestStartedAt) == 0)
         {
             Volatile.Write(ref _requestBytes, received);
-            Volatile.Write(ref _requestStartedAt, Environment.TickCount64);
+            Volatile.Write(ref _requestStartedAt, _limits.NowMs());
         }
         else
         {

@@ -75,6 +75,7 @@ public static class ServiceFactory
             ShutdownGracePeriod = settings.ShutdownGracePeriod,
             Once = settings.Once,
             OutputLimit = settings.OutputLimit,
+            TimeProvider = settings.TimeProvider,
             MinRequestDataRate = settings.MinRequestDataRate,
         };
 }

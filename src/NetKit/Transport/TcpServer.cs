@@ -21,7 +21,7 @@ public sealed class TcpServer : INetworkServer
     private readonly CancellationTokenSource _stopAccepting = new();
     private readonly SemaphoreSlim? _threadSlots;
     private Socket? _listener;
-    private Timer? _idleSweep;
+    private ITimer? _idleSweep;
     private Task _acceptLoop = Task.CompletedTask;
     private const int RefusalReportIntervalMs = 10_000;
     private long _nextId;
@@ -51,6 +51,7 @@ public sealed class TcpServer : INetworkServer
             OutputLimit = Options.OutputLimit,
             MinRequestDataRate = Options.MinRequestDataRate,
             MinRequestDataRateGracePeriod = Options.MinRequestDataRateGracePeriod,
+            Clock = Options.TimeProvider,
         };
         if (Options.Model == ConnectionModel.Threads && Options.MaxThreads > 0)
         {
@@ -70,6 +71,9 @@ public sealed class TcpServer : INetworkServer
     public IPEndPoint LocalEndPoint { get; private set; } = new(IPAddress.None, 0);
 
     public Task Completion => _completion.Task;
+
+    /// <summary>Threads model with a cap: connection threads that may still start (-1 without a cap).</summary>
+    internal int FreeThreadSlots => _threadSlots?.CurrentCount ?? -1;
 
     /// <summary>Connections open now.</summary>
     public int ActiveConnections => Volatile.Read(ref _active);
@@ -92,7 +96,7 @@ public sealed class TcpServer : INetworkServer
         var period = Options.IdleTimeout > TimeSpan.Zero
             ? TimeSpan.FromMilliseconds(Math.Clamp(Options.IdleTimeout.TotalMilliseconds / 4, 50, 1000))
             : TimeSpan.FromSeconds(1);
-        _idleSweep = new Timer(static state => ((TcpServer)state!).Sweep(), this, period, period);
+        _idleSweep = Options.TimeProvider.CreateTimer(static state => ((TcpServer)state!).Sweep(), this, period, period);
 
         if (Options.Model == ConnectionModel.Threads)
         {
@@ -426,7 +430,7 @@ public sealed class TcpServer : INetworkServer
 
     private void Sweep()
     {
-        long now = Environment.TickCount64;
+        long now = Limits.NowMs();
         foreach (var connection in _connections.Values)
         {
             if (connection.CheckLimits(now) is { } reason)
@@ -435,7 +439,7 @@ public sealed class TcpServer : INetworkServer
             }
         }
 
-        ReportRefusals(now, force: false);
+        ReportRefusals(Environment.TickCount64, force: false);
     }
 
     /// <summary>

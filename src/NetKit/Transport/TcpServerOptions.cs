@@ -45,6 +45,9 @@ public sealed record TcpServerOptions
     /// <summary>See <see cref="ConnectionLimits.MinRequestDataRateGracePeriod"/>.</summary>
     public TimeSpan MinRequestDataRateGracePeriod { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The clock of the limits and of the sweep that enforces them (a fake one in tests).</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     /// <summary>
     /// Sent to a connection refused because the server is at <see cref="MaxConnections"/>, before it is
     /// closed (kv: Redis's <c>-ERR max number of clients reached</c>), so the client says why; empty = nothing.

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 using NetKit.Connections;
 using NetKit.Protocols;
 using NetKit.Transport;
@@ -90,16 +91,22 @@ public abstract class ConnectionLimitTests
     public async Task PeerThatDoesNotRead_IsClosedOnceItsUnsentOutputOutlastsTheSoftLimit()
     {
         byte[] big = new byte[256 * 1024];
+        var clock = new FakeTimeProvider();
         await using var server = Start(
             () => new ScriptedProtocol { ReplyFor = _ => big },
-            new TcpServerOptions { OutputLimit = new OutputBufferLimit(0, 64 * 1024, TimeSpan.FromSeconds(1)) });
+            new TcpServerOptions { OutputLimit = new OutputBufferLimit(0, 64 * 1024, TimeSpan.FromSeconds(60)), TimeProvider = clock });
         using var client = await LoopbackClient.ConnectAsync(server.LocalEndPoint);
         client.Socket.ReceiveBufferSize = 4096;
 
         // Far more replies than the socket buffers hold; the client never reads them.
         await client.SendAsync(string.Concat(Enumerable.Repeat("x\n", 200)));
 
-        await TestServers.UntilAsync(() => server.ActiveConnections == 0, "closing the non-reading connection");
+        // Until the server's send is stuck, advancing the clock cuts nothing; once it is, one minute does.
+        await TestServers.UntilAsync(() =>
+        {
+            clock.Advance(TimeSpan.FromSeconds(61));
+            return server.ActiveConnections == 0;
+        }, "closing the non-reading connection");
     }
 
     [Fact]
@@ -121,23 +128,45 @@ public abstract class ConnectionLimitTests
     [Fact]
     public async Task RequestTrickledBelowTheMinimumRate_IsCut_WhileAFastOneIsServed()
     {
-        await using var server = Start(() => new ScriptedProtocol(), new TcpServerOptions
+        var clock = new FakeTimeProvider();
+        var cores = new List<ScriptedProtocol>();
+        await using var server = Start(() =>
+        {
+            var core = new ScriptedProtocol();
+            lock (cores)
+            {
+                cores.Add(core);
+            }
+
+            return core;
+        }, new TcpServerOptions
         {
             MinRequestDataRate = 240,
-            MinRequestDataRateGracePeriod = TimeSpan.FromMilliseconds(500),
+            MinRequestDataRateGracePeriod = TimeSpan.FromSeconds(5),
+            TimeProvider = clock,
         });
         using var slow = await LoopbackClient.ConnectAsync(server.LocalEndPoint);
         using var fast = await LoopbackClient.ConnectAsync(server.LocalEndPoint);
+        await slow.SendAsync("x");
 
-        await slow.SendAsync("a partial request that never ends");
-        var slowClosed = slow.ExpectClosedAsync(allowReset: true);
-        for (int i = 0; i < 5 && !slowClosed.IsCompleted; i++)
+        // The partial request must have reached its core before the clock moves.
+        await TestServers.UntilAsync(() =>
+        {
+            lock (cores)
+            {
+                return cores.Any(c => c.Unconsumed == 1);
+            }
+        }, "the partial request reaching the server");
+
+        for (int i = 0; i < 6; i++)
         {
             await fast.SendAsync($"fast {i}\n");
             await fast.ExpectAsync($"fast {i}\n");
+            clock.Advance(TimeSpan.FromSeconds(1));
         }
 
-        await slowClosed;
+        // 1 byte in 6 s, far below 240 B/s once the 5 s grace is over: cut inside the last Advance.
+        await slow.ExpectClosedAsync(allowReset: true);
         await fast.SendAsync("still served\n");
         await fast.ExpectAsync("still served\n");
     }
@@ -145,18 +174,21 @@ public abstract class ConnectionLimitTests
     [Fact]
     public async Task IdleConnectionBetweenRequests_IsNotCutByTheMinimumRate()
     {
+        var clock = new FakeTimeProvider();
         await using var server = Start(() => new ScriptedProtocol(), new TcpServerOptions
         {
             MinRequestDataRate = 1_000_000,
             MinRequestDataRateGracePeriod = TimeSpan.FromMilliseconds(50),
+            TimeProvider = clock,
         });
         using var client = await LoopbackClient.ConnectAsync(server.LocalEndPoint);
 
         await client.SendAsync("one\n");
         await client.ExpectAsync("one\n");
+        clock.Advance(TimeSpan.FromSeconds(10));
 
         // Between requests nothing is in progress: the rate only applies to a request received in part.
-        Assert.True(await client.StaysSilentAsync(TimeSpan.FromMilliseconds(1500)), "the idle connection was closed");
+        // Had the sweep cut the connection, it would have happened inside Advance.
         await client.SendAsync("two\n");
         await client.ExpectAsync("two\n");
     }

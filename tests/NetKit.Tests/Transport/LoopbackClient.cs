@@ -133,13 +133,6 @@ public sealed class LoopbackClient : IDisposable
         Assert.True(rest.Length == 0, $"expected the server to close, got '{Escape(rest)}'");
     }
 
-    /// <summary>
-    /// True when nothing (neither data nor a close) becomes readable within <paramref name="window"/>. Used only
-    /// for negative checks ("not served yet"); it polls rather than cancels so the socket stays usable.
-    /// </summary>
-    public Task<bool> StaysSilentAsync(TimeSpan window) =>
-        Task.Run(() => !Socket.Poll(window, SelectMode.SelectRead));
-
     public void Dispose() => Socket.Dispose();
 
     public static string Escape(ReadOnlySpan<byte> bytes)

@@ -34,6 +34,9 @@ internal sealed class ScriptedProtocol : IConnectionProtocol
 
     public bool AtRequestBoundary => _atBoundary;
 
+    /// <summary>Bytes left unconsumed by the last call: a request received in part.</summary>
+    public long Unconsumed { get; private set; }
+
     public ProtocolStep Process(ReadOnlySequence<byte> input, bool endOfStream, IBufferWriter<byte> output)
     {
         Calls++;
@@ -64,6 +67,7 @@ internal sealed class ScriptedProtocol : IConnectionProtocol
         }
 
         _atBoundary = consumed == input.Length;
+        Unconsumed = input.Length - consumed;
         return Gated(endOfStream ? ProtocolStep.CloseAfter(input.Length) : ProtocolStep.Continue(consumed));
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 using NetKit.Hosting;
 using NetKit.Protocols.KeyValue;
 using NetKit.Transport;
@@ -439,35 +440,44 @@ public abstract class TcpServiceTests
     [Fact]
     public async Task IdleTimeout_ClosesTheIdleConnection_NotTheActiveOne()
     {
-        // A wide margin between the active client's gaps (50 ms) and the timeout keeps this deterministic
-        // on a loaded 2-core machine.
-        var idleTimeout = TimeSpan.FromMilliseconds(1000);
-        await using var server = Start(NetKitServices.Echo, new ServiceSettings { IdleTimeout = idleTimeout });
-        var clock = Stopwatch.StartNew();
+        // A fake clock: the sweep runs inside Advance, so what it cuts is cut when Advance returns.
+        var clock = new FakeTimeProvider();
+        await using var server = Start(NetKitServices.Echo,
+            new ServiceSettings { IdleTimeout = TimeSpan.FromSeconds(1), TimeProvider = clock });
         using var idle = await LoopbackClient.ConnectAsync(server.LocalEndPoint);
         using var active = await LoopbackClient.ConnectAsync(server.LocalEndPoint);
-        async Task<TimeSpan> ClosedAfterAsync()
-        {
-            await idle.ExpectClosedAsync(allowReset: true);
-            return clock.Elapsed;
-        }
+        await idle.SendAsync("served");
+        await idle.ExpectAsync("served");
 
-        var idleClosed = ClosedAfterAsync();
-
-        // Keeps talking, with gaps well under the timeout, for longer than the timeout.
-        for (int i = 0; i < 30; i++)
+        for (int i = 0; i < 4; i++)
         {
+            // 600 ms at a time: the active connection is never idle for a second, the idle one is from the second step.
             await active.SendAsync($"ping {i}");
             await active.ExpectAsync($"ping {i}");
-            await Task.Delay(50);
+            clock.Advance(TimeSpan.FromMilliseconds(600));
         }
 
-        await idleClosed.WithinAsync("closing the idle connection", TimeSpan.FromSeconds(5));
-        TimeSpan closedAfter = await idleClosed;
-        Assert.True(closedAfter >= idleTimeout - TimeSpan.FromMilliseconds(50),
-            $"the idle connection was closed after {closedAfter.TotalMilliseconds} ms, before the timeout");
+        await idle.ExpectClosedAsync(allowReset: true);
         await active.SendAsync("still here");
         await active.ExpectAsync("still here");
+    }
+
+    [Fact]
+    public async Task IdleTimeout_IsNotReachedBeforeItsTime()
+    {
+        var clock = new FakeTimeProvider();
+        await using var server = Start(NetKitServices.Echo,
+            new ServiceSettings { IdleTimeout = TimeSpan.FromSeconds(1), TimeProvider = clock });
+        using var client = await LoopbackClient.ConnectAsync(server.LocalEndPoint);
+        await client.SendAsync("one");
+        await client.ExpectAsync("one");
+
+        clock.Advance(TimeSpan.FromMilliseconds(900));
+
+        // Had the sweep cut it, the cut happened inside Advance: this round trip would fail.
+        await client.SendAsync("two");
+        await client.ExpectAsync("two");
+        Assert.Equal(1, server is TcpServer tcp ? tcp.ActiveConnections : 1);
     }
 
     [Fact]
