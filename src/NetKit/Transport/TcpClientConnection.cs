@@ -33,9 +33,21 @@ public sealed class TcpClientConnection : IAsyncDisposable, IDisposable
         CancellationToken cancellationToken = default)
     {
         options ??= ClientOptions.Default;
+        Socket socket = await ConnectSocketAsync(remote, options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        return new TcpClientConnection(socket, remote, options);
+    }
+
+    /// <summary>
+    /// The connect every NetKit client shares, for callers that drive the socket themselves (the load
+    /// generator): resolve, try each address in turn within <paramref name="connectTimeout"/>, Nagle off.
+    /// </summary>
+    /// <exception cref="NetKitException">The connection could not be opened, of a known kind.</exception>
+    public static async Task<Socket> ConnectSocketAsync(HostPort remote, TimeSpan connectTimeout,
+        CancellationToken cancellationToken = default)
+    {
         string operation = $"cannot connect to {remote}";
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.ConnectTimeout);
+        timeout.CancelAfter(connectTimeout);
         IPAddress[] addresses;
         try
         {
@@ -49,11 +61,11 @@ public sealed class TcpClientConnection : IAsyncDisposable, IDisposable
         Exception? last = null;
         foreach (var address in addresses)
         {
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            var socket = CreateSocket(address.AddressFamily);
             try
             {
                 await socket.ConnectAsync(new IPEndPoint(address, remote.Port), timeout.Token).ConfigureAwait(false);
-                return new TcpClientConnection(socket, remote, options);
+                return socket;
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -65,10 +77,19 @@ public sealed class TcpClientConnection : IAsyncDisposable, IDisposable
                 socket.Dispose();
                 last = ex;
             }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
         }
 
         throw NetErrors.Wrap(operation, last ?? new SocketException((int)SocketError.HostNotFound));
     }
+
+    /// <summary>A client socket as every NetKit client opens it: TCP, Nagle off (request/response traffic).</summary>
+    public static Socket CreateSocket(AddressFamily family) =>
+        new(family, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
 
     /// <summary>Sends all of <paramref name="data"/> within the write timeout.</summary>
     public async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
