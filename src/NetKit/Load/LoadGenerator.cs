@@ -1,14 +1,14 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using NetKit.Transport;
 
 namespace NetKit.Load;
 
 /// <summary>
-/// A closed-loop TCP load generator for the request/response services (echo, lines). Each connection
-/// keeps exactly one request in flight, so what it records is the latency of every single round trip,
-/// not 1/throughput. Connections run on async sockets, so 1,000 of them need only a few threads.
+/// A TCP load generator for NetKit's services and any server that speaks their protocols (redis-server,
+/// plain echo peers): opens the connections, runs a warm-up and a measured window, checks every reply,
+/// and reports requests/s, per-request latency, errors and timeouts, and CPU time of server and
+/// generator over the window. On Linux one epoll thread drives every connection, so the generator takes
+/// little of a machine it shares with the server; elsewhere async sockets do.
 /// </summary>
 /// <remarks>
 /// Network failures never throw: a connection that cannot be opened, or fails while running, is counted
@@ -16,205 +16,161 @@ namespace NetKit.Load;
 /// </remarks>
 public static class LoadGenerator
 {
-    /// <summary>Opens the connections, runs the warm-up and the measured window, and reports.</summary>
+    private static readonly long ProgressInterval = Stopwatch.Frequency;
+
+    /// <summary>Runs the load, reporting progress once a second to <paramref name="progress"/> if given.</summary>
     /// <param name="cancellationToken">Before the load starts, cancels the run (throws); during it, ends
     /// the measured window early and the report covers what was measured so far.</param>
-    public static async Task<LoadReport> RunAsync(LoadOptions options, CancellationToken cancellationToken = default)
+    public static async Task<LoadReport> RunAsync(LoadOptions options, IProgress<LoadProgress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        string target = options.Target.ToString();
-        (byte[] request, byte[] expectedReply) = BuildMessages(options.Payload, options.MessageSize);
-
-        IPAddress[] addresses;
-        try
+        LoadDriver driver = LoadDriver.Create(options, LoadWorkload.Create(options));
+        driver.Start(cancellationToken);
+        LoadSchedule? schedule = await driver.Started.ConfigureAwait(false);
+        if (schedule is null)
         {
-            addresses = await options.Target.ResolveAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (NetKitException ex)
-        {
-            return EmptyReport(options, options.Connections, ex);
+            await driver.Completion.ConfigureAwait(false);
+            return Report(driver, schedule, 0, null, null);
         }
 
-        var connections = new LoadConnection?[options.Connections];
-        int connectFailures = 0;
-        NetKitException? firstConnectError = null;
-        try
+        using var abortTimer = new CancellationTokenSource();
+        using var registration = cancellationToken.Register(() =>
         {
-            var parallel = new ParallelOptions
+            schedule.StopNow();
+
+            // Whoever pressed Ctrl+C wants out: a second of grace, not the full request timeout.
+            abortTimer.Token.Register(driver.Abort);
+            abortTimer.CancelAfter(TimeSpan.FromSeconds(1));
+        });
+
+        var window = new CpuWindow(options.ServerPid);
+        long nextProgress = schedule.Begin + ProgressInterval;
+        long lastCompleted = 0;
+        long lastProgress = schedule.Begin;
+        while (!driver.Completion.IsCompleted)
+        {
+            long now = Stopwatch.GetTimestamp();
+            long next = Math.Min(nextProgress, window.Started ? (window.Ended ? long.MaxValue : schedule.Deadline) : schedule.MeasureStart);
+            long waitMs = Math.Clamp((next - now) * 1000 / Stopwatch.Frequency + 1, 1, 1000);
+            await Task.WhenAny(driver.Completion, Task.Delay(TimeSpan.FromMilliseconds(waitMs))).ConfigureAwait(false);
+            now = Stopwatch.GetTimestamp();
+            window.Sample(now, schedule);
+            if (progress is not null && now >= nextProgress)
             {
-                MaxDegreeOfParallelism = options.ConnectConcurrency,
-                CancellationToken = cancellationToken,
-            };
-            await Parallel.ForEachAsync(Enumerable.Range(0, options.Connections), parallel, async (i, ct) =>
-            {
-                try
-                {
-                    Socket socket = await ConnectAsync(addresses, options, target, ct).ConfigureAwait(false);
-                    connections[i] = new LoadConnection(socket, request, expectedReply, target);
-                }
-                catch (NetKitException ex)
-                {
-                    Interlocked.Increment(ref connectFailures);
-                    Interlocked.CompareExchange(ref firstConnectError, ex, null);
-                }
-            }).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            DisposeAll(connections);
-            throw;
+                long completed = Sum(driver.Sessions, s => s.CompletedTotal);
+                double rate = (completed - lastCompleted) * (double)Stopwatch.Frequency / Math.Max(1, now - lastProgress);
+                progress.Report(new LoadProgress(
+                    TimeSpan.FromSeconds((now - schedule.Begin) / (double)Stopwatch.Frequency),
+                    now < schedule.MeasureStart ? "warm-up" : now < schedule.Deadline ? "measuring" : "drain", completed, rate,
+                    Sum(driver.Sessions, s => s.Errors), Sum(driver.Sessions, s => s.TimedOut),
+                    driver.Sessions.Count(s => !s.Failed)));
+                lastCompleted = completed;
+                lastProgress = now;
+                nextProgress = now + ProgressInterval;
+            }
         }
 
-        LoadConnection[] open = connections.OfType<LoadConnection>().ToArray();
-        if (open.Length == 0)
-        {
-            return EmptyReport(options, connectFailures, firstConnectError);
-        }
-
-        try
-        {
-            return await RunLoadAsync(options, open, connectFailures, firstConnectError, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            DisposeAll(open);
-        }
+        long end = Stopwatch.GetTimestamp();
+        window.End(end, schedule);
+        await driver.Completion.ConfigureAwait(false);
+        double measured = Math.Max(0, Math.Min(schedule.Deadline, window.EndedAt) - schedule.MeasureStart) / (double)Stopwatch.Frequency;
+        return Report(driver, schedule, measured, window.ServerSeconds, window.GeneratorSeconds);
     }
 
-    private static async Task<LoadReport> RunLoadAsync(LoadOptions options, LoadConnection[] open,
-        int connectFailures, NetKitException? firstConnectError, CancellationToken cancellationToken)
+    private static LoadReport Report(LoadDriver driver, LoadSchedule? schedule, double measuredSeconds,
+        double? serverCpu, double? generatorCpu)
     {
-        using var hardStop = new CancellationTokenSource(options.Warmup + options.Duration + options.RequestTimeout);
-        long begin = Stopwatch.GetTimestamp();
-        long measureStart = begin + ToTimestampTicks(options.Warmup);
-        long deadline = measureStart + ToTimestampTicks(options.Duration);
-        var run = new LoadRun(measureStart, deadline, options.MaxRoundTrips, hardStop.Token);
-
-        using (cancellationToken.Register(() =>
-               {
-                   run.StopNow();
-                   // Whoever pressed Ctrl+C wants out: a second of grace, not the full request timeout.
-                   hardStop.CancelAfter(TimeSpan.FromSeconds(1));
-               }))
-        {
-            // Task.Run so no loop whose socket calls complete synchronously can hold this thread while
-            // the other connections wait for their first send.
-            await Task.WhenAll(open.Select(c => Task.Run(() => c.RunAsync(run), CancellationToken.None)))
-                .ConfigureAwait(false);
-        }
-
-        long windowEnd = Math.Min(run.Deadline, Stopwatch.GetTimestamp());
-        double measuredSeconds = Math.Max(0, windowEnd - measureStart) / (double)Stopwatch.Frequency;
-
-        var latency = new LatencyHistogram();
-        long roundTrips = 0;
-        int errors = 0;
+        long requests = 0;
+        long errors = 0;
+        long timedOut = 0;
         NetKitException? firstError = null;
-        foreach (var connection in open)
+        foreach (var session in driver.Sessions)
         {
-            latency.Add(connection.Latency);
-            roundTrips += connection.RoundTrips;
-            if (connection.Error is not null)
-            {
-                errors++;
-                firstError ??= connection.Error;
-            }
+            requests += session.Completed;
+            errors += session.Errors;
+            timedOut += session.TimedOut;
+            firstError ??= session.Error;
         }
 
         return new LoadReport
         {
-            Options = options,
-            ConnectionsOpened = open.Length,
-            ConnectFailures = connectFailures,
-            FirstConnectError = firstConnectError,
-            RoundTrips = roundTrips,
-            MeasuredSeconds = measuredSeconds,
+            Options = driver.Options,
+            Engine = driver.Options.EffectiveEngine,
+            ConnectionsOpened = driver.Sessions.Count,
+            ConnectFailures = driver.ConnectFailures,
+            FirstConnectError = driver.FirstConnectError,
+            Requests = requests,
+            MeasuredSeconds = schedule is null ? 0 : measuredSeconds,
             Errors = errors,
+            TimedOut = timedOut,
             FirstError = firstError,
-            Latency = latency,
+            Latency = driver.Latency,
+            ServerCpuSeconds = serverCpu,
+            GeneratorCpuSeconds = generatorCpu,
         };
     }
 
-    private static async Task<Socket> ConnectAsync(IPAddress[] addresses, LoadOptions options, string target,
-        CancellationToken cancellationToken)
+    private static long Sum(IReadOnlyList<LoadSession> sessions, Func<LoadSession, long> value)
     {
-        string operation = $"cannot connect to {target}";
-        Exception? last = null;
-        foreach (var address in addresses)
+        long sum = 0;
+        foreach (var session in sessions)
         {
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(options.ConnectTimeout);
-            try
-            {
-                await socket.ConnectAsync(new IPEndPoint(address, options.Target.Port), timeout.Token).ConfigureAwait(false);
-                return socket;
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                socket.Dispose();
-                last = new NetKitException(NetErrorKind.TimedOut, operation);
-            }
-            catch (SocketException ex)
-            {
-                socket.Dispose();
-                last = ex;
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
+            sum += value(session);
         }
 
-        throw NetErrors.Wrap(operation, last ?? new SocketException((int)SocketError.HostNotFound));
+        return sum;
     }
 
-    /// <summary>The request and the reply it must get: for lines, lower-case letters that come back upper-cased.</summary>
-    private static (byte[] Request, byte[] ExpectedReply) BuildMessages(LoadPayload payload, int size)
+    /// <summary>CPU time of server and generator read when the measured window opens and when it closes.</summary>
+    private sealed class CpuWindow(int serverPid)
     {
-        var request = new byte[size];
-        for (int i = 0; i < size; i++)
+        private double? _serverStart;
+        private double _generatorStart;
+
+        public bool Started { get; private set; }
+
+        public bool Ended { get; private set; }
+
+        public long EndedAt { get; private set; } = long.MaxValue;
+
+        public double? ServerSeconds { get; private set; }
+
+        public double? GeneratorSeconds { get; private set; }
+
+        public void Sample(long now, LoadSchedule schedule)
         {
-            request[i] = (byte)('a' + (i % 26));
+            if (!Started && now >= schedule.MeasureStart)
+            {
+                Started = true;
+                _serverStart = serverPid > 0 ? ProcessCpuTime.Read(serverPid) : null;
+                _generatorStart = ProcessCpuTime.ReadSelf();
+            }
+
+            if (Started && !Ended && now >= schedule.Deadline)
+            {
+                End(now, schedule);
+            }
         }
 
-        if (payload == LoadPayload.Echo)
+        public void End(long now, LoadSchedule schedule)
         {
-            return (request, request);
-        }
+            if (Ended)
+            {
+                return;
+            }
 
-        request[^1] = (byte)'\n';
-        var reply = new byte[size];
-        for (int i = 0; i < size - 1; i++)
-        {
-            reply[i] = (byte)(request[i] - 'a' + 'A');
-        }
+            Ended = true;
+            EndedAt = now;
+            if (!Started)
+            {
+                return;
+            }
 
-        reply[^1] = (byte)'\n';
-        return (request, reply);
-    }
-
-    private static long ToTimestampTicks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
-
-    private static LoadReport EmptyReport(LoadOptions options, int connectFailures, NetKitException? error) => new()
-    {
-        Options = options,
-        ConnectionsOpened = 0,
-        ConnectFailures = connectFailures,
-        FirstConnectError = error,
-        RoundTrips = 0,
-        MeasuredSeconds = 0,
-        Errors = 0,
-        Latency = new LatencyHistogram(),
-    };
-
-    private static void DisposeAll(IEnumerable<LoadConnection?> connections)
-    {
-        foreach (var connection in connections)
-        {
-            connection?.Dispose();
+            double? server = serverPid > 0 ? ProcessCpuTime.Read(serverPid) : null;
+            ServerSeconds = server - _serverStart;
+            GeneratorSeconds = ProcessCpuTime.ReadSelf() - _generatorStart;
         }
     }
 }
