@@ -257,6 +257,11 @@ internal sealed class EpollLoadDriver : LoadDriver
         while (!_abort)
         {
             long now = Stopwatch.GetTimestamp();
+            if (schedule.BudgetSpent && NothingInFlight())
+            {
+                break;
+            }
+
             long deadline = schedule.Deadline;
             bool draining = now >= deadline;
             if (draining && (now - deadline > _requestTimeout || NothingInFlight()))

@@ -44,7 +44,7 @@ internal sealed class LoadSchedule
     /// <summary>Open loop: when the <paramref name="index"/>-th request of the whole run is due.</summary>
     public long DueTime(long index) => Begin + (long)(index * _ticksPerRequest);
 
-    /// <summary>Ends the run now (cancellation, or the request budget is spent).</summary>
+    /// <summary>Ends the run now (cancellation).</summary>
     public void StopNow()
     {
         long now = Stopwatch.GetTimestamp();
@@ -61,6 +61,10 @@ internal sealed class LoadSchedule
         }
     }
 
+    /// <summary>The request budget is spent: no more requests are sent, and the run ends once the replies
+    /// to those sent are in (the deadline stays, so they still count).</summary>
+    public bool BudgetSpent => _capped && Volatile.Read(ref _remainingRequests) <= 0;
+
     /// <summary>Takes one request from the budget; false once it is spent.</summary>
     public bool TryTakeRequest()
     {
@@ -69,12 +73,17 @@ internal sealed class LoadSchedule
             return true;
         }
 
+        if (Volatile.Read(ref _remainingRequests) <= 0)
+        {
+            return false;
+        }
+
         if (Interlocked.Decrement(ref _remainingRequests) >= 0)
         {
             return true;
         }
 
-        StopNow();
+        Interlocked.Increment(ref _remainingRequests);
         return false;
     }
 

@@ -98,8 +98,8 @@ internal sealed class LoadSession
         }
     }
 
-    /// <summary>True while requests may still be sent: before the deadline and not failed.</summary>
-    public bool Running(long now) => !Failed && now < _schedule.Deadline;
+    /// <summary>True while requests may still be sent: before the deadline, within the budget, not failed.</summary>
+    public bool Running(long now) => !Failed && now < _schedule.Deadline && !_schedule.BudgetSpent;
 
     /// <summary>Open loop: when the next request is due. Closed loop: now (a free slot is filled at once).</summary>
     public long NextDue(long now) => _schedule.OpenLoop ? _schedule.DueTime(Index, Sequence) : now;

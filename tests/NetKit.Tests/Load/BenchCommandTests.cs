@@ -1,0 +1,66 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using NetKit.Hosting;
+using NetKit.Tests.Cli;
+using NetKit.Tests.Transport;
+using NetKit.Transport;
+
+namespace NetKit.Tests.Load;
+
+/// <summary><c>netkit bench</c> end to end: the report lines the bench scripts parse, the JSON file, and
+/// a non-zero exit when nothing was answered.</summary>
+public sealed class BenchCommandTests
+{
+    [Fact]
+    public async Task A_run_prints_the_report_lines_and_writes_the_json_file()
+    {
+        await using var server = TestServers.Start(NetKitServices.Echo, new ServiceSettings());
+        string json = Path.Combine(Path.GetTempPath(), $"netkit-bench-{Guid.NewGuid():N}.json");
+        try
+        {
+            NetkitResult result = await NetkitProcess.RunAsync(
+            [
+                "bench", "echo", "--connect", $"127.0.0.1:{server.LocalEndPoint.Port}", "-c", "4", "--warmup", "0",
+                "-d", "30", "--max-requests", "300", "--json", json, "--server-pid", Environment.ProcessId.ToString(),
+            ]);
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Matches(@"^round trips/s: \d+   p50: \d+ us   p99: \d+ us   p99\.9: \d+ us   max: \d+ us   errors: 0$", result.StdoutLines[1]);
+            Assert.Contains(result.StdoutLines, l => l.StartsWith("latency: p90 ", StringComparison.Ordinal) && l.Contains("requests: 300", StringComparison.Ordinal));
+            Assert.Contains(result.StdoutLines, l => l.StartsWith("cpu: server ", StringComparison.Ordinal) && l.Contains("per server cpu-second: ", StringComparison.Ordinal));
+
+            using JsonDocument document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+            JsonElement root = document.RootElement;
+            Assert.Equal(300, root.GetProperty("results").GetProperty("requests").GetInt64());
+            Assert.Equal(4, root.GetProperty("options").GetProperty("connections").GetInt32());
+            Assert.Equal(Environment.ProcessorCount, root.GetProperty("environment").GetProperty("cores").GetInt32());
+        }
+        finally
+        {
+            File.Delete(json);
+        }
+    }
+
+    [Fact]
+    public async Task A_run_with_every_reply_wrong_exits_with_the_protocol_violation_code()
+    {
+        await using var server = TestServers.Start(NetKitServices.Echo, new ServiceSettings());
+        NetkitResult result = await NetkitProcess.RunAsync(
+            ["bench", "lines", "--connect", $"127.0.0.1:{server.LocalEndPoint.Port}", "-c", "2", "--warmup", "0", "-d", "20"]);
+
+        Assert.True(result.ExitCode == ExitCodes.ProtocolViolation, result.ToString());
+        Assert.Contains(result.StderrLines, l => l == "netkit: bench lines: no request was answered");
+    }
+
+    [Fact]
+    public async Task A_closed_port_exits_with_the_connection_refused_code()
+    {
+        using Socket reserved = LoadGeneratorTests.BoundNotListening();
+        int port = ((IPEndPoint)reserved.LocalEndPoint!).Port;
+        NetkitResult result = await NetkitProcess.RunAsync(["bench", "kv", "--connect", $"127.0.0.1:{port}", "-c", "3"]);
+
+        Assert.True(result.ExitCode == ExitCodes.ConnectionRefused, result.ToString());
+        Assert.Contains(result.StderrLines, l => l == $"netkit: cannot connect to 127.0.0.1:{port}: connection refused");
+    }
+}
