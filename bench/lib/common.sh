@@ -8,17 +8,18 @@ SERVER_PID=""
 CLIENT_PID=""
 EXTRA_PIDS=()
 
-# Raises the open-file limit to 4096, or to the hard limit when that is lower: 1000 client sockets plus
-# 1000 server sockets in one session, with room for the runtimes' own files.
+# Raises the open-file limit to NEEDED (default 4096), or to the hard limit when that is lower: 1000
+# client sockets plus 1000 server sockets in one session, with room for the runtimes' own files.
 raise_open_files() {
-    if [ "$(ulimit -n)" != "unlimited" ] && [ "$(ulimit -n)" -lt 4096 ]; then
+    local needed="${1:-4096}"
+    if [ "$(ulimit -n)" != "unlimited" ] && [ "$(ulimit -n)" -lt "$needed" ]; then
         local hard
         hard="$(ulimit -Hn)"
-        if [ "$hard" != "unlimited" ] && [ "$hard" -lt 4096 ]; then
+        if [ "$hard" != "unlimited" ] && [ "$hard" -lt "$needed" ]; then
             ulimit -n "$hard"
             echo "$NAME: open-file limit raised only to the hard limit $hard" >&2
         else
-            ulimit -n 4096
+            ulimit -n "$needed"
         fi
     fi
 }
@@ -88,9 +89,9 @@ wait_for_port() {
     fi
 }
 
-# The load generator's continuations are short and never block, so running them on the socket engine's
-# epoll thread (instead of hopping to the thread pool) makes the client cheaper and leaves more of the
-# shared cores to the server under test. Client only: the servers run with their own defaults.
+# With the async engine (--engine async, or off Linux) the load generator's continuations are short and
+# never block, so running them on the socket engine's epoll thread (instead of hopping to the thread pool)
+# makes the client cheaper and leaves more of the shared cores to the server under test. Client only: the servers run with their own defaults.
 bench_client() { DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 dotnet "$NETKIT_DLL" bench "$@"; }
 
 # Runs `netkit bench ARGS` into OUT, in the background so a signal to the script is handled at once,
@@ -116,7 +117,9 @@ run_client() {
     return "$status"
 }
 
-# Sets rts p50 p99 p999 max errors from a `netkit bench` report (OUT), or marks the run failed.
+# Sets rts p50 p99 p999 max errors from a `netkit bench` report (OUT), or marks the run failed; also
+# srv_cpu and per_cpu (the server's CPU seconds over the window and requests per server CPU-second,
+# "-" without --server-pid) and gen_cpu (the generator's own CPU seconds).
 read_report() {
     local out="$1" ok="$2"
     cat "$out" >&2
@@ -127,9 +130,20 @@ read_report() {
         p999="$(sed -n 's/.*p99\.9: \([0-9][0-9]*\) us.*/\1/p' "$out")"
         max="$(sed -n 's/.*max: \([0-9][0-9]*\) us.*/\1/p' "$out")"
         errors="$(sed -n 's/.*errors: \([0-9][0-9]*\).*/\1/p' "$out")"
+        srv_cpu="$(sed -n 's/^cpu: server \([0-9.][0-9.]*\) s.*/\1/p' "$out")"
+        per_cpu="$(sed -n 's/.*per server cpu-second: \([0-9][0-9]*\).*/\1/p' "$out")"
+        gen_cpu="$(sed -n 's/^cpu: .*generator \([0-9.][0-9.]*\) s.*/\1/p' "$out")"
+        srv_cpu="${srv_cpu:--}" per_cpu="${per_cpu:--}" gen_cpu="${gen_cpu:--}"
     else
-        rts="failed" p50="-" p99="-" p999="-" max="-" errors="-"
+        rts="failed" p50="-" p99="-" p999="-" max="-" errors="-" srv_cpu="-" per_cpu="-" gen_cpu="-"
     fi
+}
+
+# CPU seconds (utime + stime) a process has used so far, from /proc/PID/stat (fields after the last ')').
+cpu_seconds() {
+    local ticks
+    ticks="$(getconf CLK_TCK)"
+    sed 's/.*) //' "/proc/$1/stat" | awk -v t="$ticks" '{ printf "%.3f", ($12 + $13) / t }'
 }
 
 load_average() { echo "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"; }
