@@ -69,6 +69,8 @@ declare -A PID_OF PORT_OF
 start() {
     local name="$1" log="$WORK/server-$1.log"
     shift
+    # Created here, not by the background job's redirection, which may come after the first look at it.
+    : >"$log"
     "$@" >"$log" 2>&1 &
     SERVER_PID=$!
     EXTRA_PIDS+=("$SERVER_PID")

@@ -79,7 +79,8 @@ wait_for_port() {
             cat "$log" >&2
             return 1
         fi
-        PORT="$(sed -n 's/.*listening on \(tcp \)\{0,1\}127\.0\.0\.1:\([0-9][0-9]*\).*/\2/p' "$log" | head -n 1)"
+        # The log may not exist yet: the server's redirection runs in its own process.
+        PORT="$(sed -n 's/.*listening on \(tcp \)\{0,1\}127\.0\.0\.1:\([0-9][0-9]*\).*/\2/p' "$log" 2>/dev/null | head -n 1 || true)"
         [ -n "$PORT" ] || sleep 0.1
     done
     if [ -z "$PORT" ]; then
