@@ -1,51 +1,26 @@
-using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.Logging;
 using NetKit.Connections;
-using NetKit.Protocols;
 
 namespace NetKit.Transport;
 
 /// <summary>
-/// What both connection models share: the socket, the protocol core, the activity clock the idle sweep
-/// reads, and the ways a connection ends (finished, stopped between requests, cut).
+/// What the two models over <see cref="System.Net.Sockets.Socket"/> (async, threads) share: the socket, and
+/// closing it so that the last replies survive (FIN, then the peer's unread input read away) or cutting it.
 /// </summary>
-internal abstract class TcpConnection
+internal abstract class TcpConnection : ServerConnection
 {
-    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _aborted;
 
     protected TcpConnection(long id, Socket socket, IConnectionProtocol protocol, TcpServer server)
+        : base(id, socket.RemoteEndPoint, protocol, server)
     {
-        Id = id;
         Socket = socket;
-        Protocol = protocol;
-        Server = server;
-        Peer = socket.RemoteEndPoint;
-        Pump = new ConnectionPump(protocol, server.Limits);
     }
-
-    public long Id { get; }
-
-    public EndPoint? Peer { get; }
-
-    public Task Completion => _completion.Task;
 
     protected Socket Socket { get; }
 
-    protected IConnectionProtocol Protocol { get; }
-
-    protected TcpServer Server { get; }
-
-    /// <summary>The connection loop's rules; the model only moves the bytes.</summary>
-    protected ConnectionPump Pump { get; }
-
-    protected ILogger Logger => Server.Logger;
-
     /// <summary>Why the connection was cut, when it was (idle timeout, grace period over).</summary>
     protected string? AbortReason { get; private set; }
-
-    public long LastActivity => Pump.LastActivity;
 
     /// <summary>
     /// True once <see cref="Abort"/> has run. It is set before the socket is shut down, so a read that the
@@ -54,28 +29,8 @@ internal abstract class TcpConnection
     /// </summary>
     protected bool Aborted => Volatile.Read(ref _aborted) != 0;
 
-    protected void Touch() => Pump.Touch();
-
-    /// <summary>The server's periodic check (see <see cref="ConnectionPump.CheckLimits"/>), logged when it cuts.</summary>
-    internal string? CheckLimits(long now)
-    {
-        string? reason = Pump.CheckLimits(now, out bool overOutputLimit);
-        if (overOutputLimit)
-        {
-            TransportLog.ConnectionCut(Logger, Server.Name, Peer, reason!);
-        }
-
-        return reason;
-    }
-
-    /// <summary>Replies refused by <see cref="ConnectionPump.BeforeSendAsync"/> are never sent: worth a warning.</summary>
-    protected void RepliesRefused(string reason) => TransportLog.ConnectionCut(Logger, Server.Name, Peer, reason);
-
-    /// <summary>Asks the connection to close at its next request boundary.</summary>
-    public abstract void RequestStop();
-
     /// <summary>Cuts the connection now: pending reads and writes fail and the loop ends.</summary>
-    public void Abort(string reason)
+    public override void Abort(string reason)
     {
         if (Interlocked.Exchange(ref _aborted, 1) != 0)
         {
@@ -118,34 +73,7 @@ internal abstract class TcpConnection
         }
 
         Socket.Dispose();
-        if (error is not null)
-        {
-            NetKitMetrics.ConnectionErrors.Add(1);
-            TransportLog.ConnectionEnded(Logger, Server.Name, Peer, error);
-        }
-        else if (closedByPeer)
-        {
-            TransportLog.ConnectionClosed(Logger, Server.Name, Peer);
-        }
-        else
-        {
-            TransportLog.ConnectionEnded(Logger, Server.Name, Peer, "closed by server");
-        }
-
-        if (Protocol is IDisposable disposable)
-        {
-            try
-            {
-                disposable.Dispose();
-            }
-            catch (Exception ex)
-            {
-                TransportLog.ConnectionFailed(Logger, ex, Server.Name, Peer);
-            }
-        }
-
-        Server.OnConnectionFinished(this);
-        _completion.TrySetResult();
+        Ended(error, closedByPeer);
     }
 
     /// <summary>Discards input already received (never waits for more), up to a bound.</summary>

@@ -16,7 +16,7 @@ namespace NetKit.Transport;
 public sealed class TcpServer : INetworkServer
 {
     private readonly Func<ConnectionInfo, IConnectionProtocol> _protocolFactory;
-    private readonly ConcurrentDictionary<long, TcpConnection> _connections = new();
+    private readonly ConcurrentDictionary<long, ServerConnection> _connections = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopAccepting = new();
     private readonly SemaphoreSlim? _threadSlots;
@@ -27,6 +27,7 @@ public sealed class TcpServer : INetworkServer
     private long _nextId;
     private int _active;
     private int _stopping;
+    private int _onceClaimed;
     private long _refusedSinceReport;
     private long _lastRefusalReport = Environment.TickCount64;
 
@@ -88,6 +89,7 @@ public sealed class TcpServer : INetworkServer
         }
 
         _listener = SocketBinding.Listen(Options.EndPoint, SocketType.Stream, ProtocolType.Tcp, Options.Backlog);
+
         LocalEndPoint = (IPEndPoint)_listener.LocalEndPoint!;
         TransportLog.Listening(Logger, Name, Transport, LocalEndPoint, Options.Model.ToString().ToLowerInvariant());
 
@@ -166,7 +168,7 @@ public sealed class TcpServer : INetworkServer
         _threadSlots?.Dispose();
     }
 
-    internal void OnConnectionFinished(TcpConnection connection)
+    internal void OnConnectionFinished(ServerConnection connection)
     {
         _connections.TryRemove(connection.Id, out _);
         Interlocked.Decrement(ref _active);
@@ -221,7 +223,8 @@ public sealed class TcpServer : INetworkServer
                 continue;
             }
 
-            var connection = Admit(socket, static (id, s, p, server) => new AsyncTcpConnection(id, s, p, server));
+            var connection = Admit(new AcceptedSocket(socket),
+                static (id, s, p, server) => new AsyncTcpConnection(id, s.Socket, p, server));
             if (connection is AsyncTcpConnection asyncConnection)
             {
                 ThreadPool.UnsafeQueueUserWorkItem(asyncConnection, preferLocal: false);
@@ -275,7 +278,8 @@ public sealed class TcpServer : INetworkServer
                     continue;
                 }
 
-                var connection = Admit(socket, static (id, s, p, server) => new ThreadedTcpConnection(id, s, p, server));
+                var connection = Admit(new AcceptedSocket(socket),
+                    static (id, s, p, server) => new ThreadedTcpConnection(id, s.Socket, p, server));
                 if (connection is ThreadedTcpConnection threaded)
                 {
                     var thread = new Thread(threaded.Run) { IsBackground = true, Name = $"{Name} #{threaded.Id}" };
@@ -299,13 +303,19 @@ public sealed class TcpServer : INetworkServer
         }
     }
 
-    /// <summary>Registers an accepted socket, or closes it at once when the server is full or stopping.</summary>
-    private TcpConnection? Admit(Socket socket,
-        Func<long, Socket, IConnectionProtocol, TcpServer, TcpConnection> create)
+    /// <summary>
+    /// Registers an accepted socket, or closes it at once when the server is full or stopping: the one copy of
+    /// the admission rules, whichever model accepted it.
+    /// </summary>
+    internal ServerConnection? Admit<TSocket>(TSocket socket,
+        Func<long, TSocket, IConnectionProtocol, TcpServer, ServerConnection> create)
+        where TSocket : IAcceptedSocket
     {
         int active = Interlocked.Increment(ref _active);
         int max = EffectiveMaxConnections;
-        bool stopping = Volatile.Read(ref _stopping) != 0;
+        // --once serves one connection: with several threads accepting, another may have claimed it.
+        bool stopping = Volatile.Read(ref _stopping) != 0
+                        || (Options.Once && Interlocked.CompareExchange(ref _onceClaimed, 1, 0) != 0);
         if ((max > 0 && active > max) || stopping)
         {
             Interlocked.Decrement(ref _active);
@@ -316,7 +326,7 @@ public sealed class TcpServer : INetworkServer
                 Refuse(socket);
             }
 
-            socket.Dispose();
+            socket.Close();
             return null;
         }
 
@@ -327,13 +337,13 @@ public sealed class TcpServer : INetworkServer
             NetKitMetrics.ConnectionsRejected.Add(1);
             Interlocked.Increment(ref _refusedSinceReport);
             Refuse(socket);
-            socket.Dispose();
+            socket.Close();
             return null;
         }
 
         try
         {
-            socket.NoDelay = Options.NoDelay;
+            socket.SetNoDelay(Options.NoDelay);
             long id = Interlocked.Increment(ref _nextId);
             var info = new ConnectionInfo(id, socket.RemoteEndPoint, socket.LocalEndPoint, DateTimeOffset.UtcNow);
             var connection = create(id, socket, _protocolFactory(info), this);
@@ -354,38 +364,19 @@ public sealed class TcpServer : INetworkServer
 
             Interlocked.Decrement(ref _active);
             DescriptorBudget.Release();
-            socket.Dispose();
+            Volatile.Write(ref _onceClaimed, 0);
+            socket.Close();
             return null;
         }
     }
 
     /// <summary>Tells a refused peer why (kv: Redis's error line), without ever waiting on it.</summary>
-    private void Refuse(Socket socket)
+    private void Refuse<TSocket>(TSocket socket)
+        where TSocket : IAcceptedSocket
     {
-        if (Options.RefusalMessage.IsEmpty)
+        if (!Options.RefusalMessage.IsEmpty)
         {
-            return;
-        }
-
-        try
-        {
-            // A new socket's send buffer is empty, so a short message goes out without blocking; FIN then
-            // follows it, and input the peer already sent is read away so the close is not a reset that
-            // would destroy the message before the peer reads it.
-            socket.Blocking = false;
-            socket.Send(Options.RefusalMessage.Span, SocketFlags.None);
-            socket.Shutdown(SocketShutdown.Send);
-            Span<byte> scratch = stackalloc byte[1024];
-            for (int i = 0; i < 16 && socket.Available > 0; i++)
-            {
-                if (socket.Receive(scratch, SocketFlags.None) <= 0)
-                {
-                    break;
-                }
-            }
-        }
-        catch (SocketException)
-        {
+            socket.SendRefusal(Options.RefusalMessage.Span);
         }
     }
 
