@@ -65,10 +65,10 @@ public static class CliOptions
 
     public static Option<ConnectionModel> Model() => new("--model")
     {
-        Description = "Connection model: async (pipelines, few threads) or threads (one thread per connection)",
+        Description = "Connection model: async (pipelines, few threads), threads (one thread per connection) or epoll (Linux: one event loop per core)",
         DefaultValueFactory = _ => ConnectionModel.Async,
         CustomParser = ParseModel,
-        HelpName = "async|threads",
+        HelpName = "async|threads|epoll",
     };
 
     public static Option<int> MaxConnections() => NonNegativeInt("--max-connections",
@@ -190,8 +190,13 @@ public static class CliOptions
                 return ConnectionModel.Async;
             case "threads":
                 return ConnectionModel.Threads;
+            case "epoll" when OperatingSystem.IsLinux():
+                return ConnectionModel.Epoll;
+            case "epoll":
+                result.AddError("invalid --model 'epoll': the epoll model needs Linux; use async or threads here");
+                return default;
             default:
-                result.AddError($"invalid --model '{text}': expected async or threads");
+                result.AddError($"invalid --model '{text}': expected async, threads or epoll");
                 return default;
         }
     }

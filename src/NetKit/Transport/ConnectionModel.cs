@@ -9,4 +9,8 @@ public enum ConnectionModel
 
     /// <summary>The classic model: a blocking accept loop and one thread per connection.</summary>
     Threads,
+
+    /// <summary>Linux only: one event loop per core over non-blocking sockets through direct system calls
+    /// (epoll, accept4, recv, send), each core run on its loop's thread; an idle connection holds no buffer.</summary>
+    Epoll,
 }

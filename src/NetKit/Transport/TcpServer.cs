@@ -5,11 +5,12 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NetKit.Connections;
 using NetKit.Protocols;
+using NetKit.Transport.Epoll;
 
 namespace NetKit.Transport;
 
 /// <summary>
-/// A TCP server that runs one protocol core per connection, in either connection model. It owns the
+/// A TCP server that runs one protocol core per connection, in any of the connection models. It owns the
 /// listener, the accept loop, the connection registry, the idle sweep and the graceful stop; the
 /// per-connection loops live in the model's connection type.
 /// </summary>
@@ -21,6 +22,7 @@ public sealed class TcpServer : INetworkServer
     private readonly CancellationTokenSource _stopAccepting = new();
     private readonly SemaphoreSlim? _threadSlots;
     private Socket? _listener;
+    private EpollLoopGroup? _loops;
     private ITimer? _idleSweep;
     private Task _acceptLoop = Task.CompletedTask;
     private const int RefusalReportIntervalMs = 10_000;
@@ -81,6 +83,9 @@ public sealed class TcpServer : INetworkServer
 
     internal ILogger Logger { get; }
 
+    /// <summary>The epoll model's loops (null in the other models), for the tests' look inside.</summary>
+    internal EpollLoopGroup? EventLoops => _loops;
+
     public void Start()
     {
         if (_listener is not null)
@@ -88,7 +93,26 @@ public sealed class TcpServer : INetworkServer
             throw new InvalidOperationException($"The {Name} server is already started.");
         }
 
+        if (Options.Model == ConnectionModel.Epoll && !OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException(
+                $"The {Name} server cannot use the epoll connection model: it needs Linux (use async elsewhere).");
+        }
+
         _listener = SocketBinding.Listen(Options.EndPoint, SocketType.Stream, ProtocolType.Tcp, Options.Backlog);
+        if (Options.Model == ConnectionModel.Epoll)
+        {
+            try
+            {
+                _loops = new EpollLoopGroup(this, _listener,
+                    Options.EventLoops > 0 ? Options.EventLoops : Environment.ProcessorCount);
+            }
+            catch
+            {
+                _listener.Dispose();
+                throw;
+            }
+        }
 
         LocalEndPoint = (IPEndPoint)_listener.LocalEndPoint!;
         TransportLog.Listening(Logger, Name, Transport, LocalEndPoint, Options.Model.ToString().ToLowerInvariant());
@@ -100,7 +124,12 @@ public sealed class TcpServer : INetworkServer
             : TimeSpan.FromSeconds(1);
         _idleSweep = Options.TimeProvider.CreateTimer(static state => ((TcpServer)state!).Sweep(), this, period, period);
 
-        if (Options.Model == ConnectionModel.Threads)
+        if (_loops is not null)
+        {
+            _acceptLoop = _loops.AcceptStopped;
+            _loops.Start();
+        }
+        else if (Options.Model == ConnectionModel.Threads)
         {
             var thread = new Thread(AcceptLoopBlocking) { IsBackground = true, Name = $"{Name} accept" };
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -157,6 +186,7 @@ public sealed class TcpServer : INetworkServer
         }
 
         _idleSweep?.Dispose();
+        _loops?.Dispose();
         ReportRefusals(Environment.TickCount64, force: true);
         _completion.TrySetResult();
     }
@@ -185,6 +215,9 @@ public sealed class TcpServer : INetworkServer
         }
     }
 
+    /// <summary>The epoll model's --once: its loop accepted the one connection.</summary>
+    internal void StopAcceptingAfterOnce() => StopAccepting();
+
     private void StopAccepting()
     {
         try
@@ -195,7 +228,15 @@ public sealed class TcpServer : INetworkServer
         {
         }
 
-        _listener?.Dispose();
+        if (_loops is not null)
+        {
+            // The loops close the listener once none of them can call accept4 on it any more.
+            _loops.StopAccepting();
+        }
+        else
+        {
+            _listener?.Dispose();
+        }
     }
 
     private async Task AcceptLoopAsync()
@@ -313,7 +354,7 @@ public sealed class TcpServer : INetworkServer
     {
         int active = Interlocked.Increment(ref _active);
         int max = EffectiveMaxConnections;
-        // --once serves one connection: with several threads accepting, another may have claimed it.
+        // --once serves one connection: with several epoll loops accepting, another may have claimed it.
         bool stopping = Volatile.Read(ref _stopping) != 0
                         || (Options.Once && Interlocked.CompareExchange(ref _onceClaimed, 1, 0) != 0);
         if ((max > 0 && active > max) || stopping)

@@ -19,6 +19,10 @@ public sealed record TcpServerOptions
     /// accept backlog (they are not dropped). 0 = no cap.</summary>
     public int MaxThreads { get; init; }
 
+    /// <summary>Epoll model only: event loops, each a thread with its own epoll instance. 0 = one per
+    /// processor (<see cref="Environment.ProcessorCount"/>): a loop never blocks, so more would only take turns.</summary>
+    public int EventLoops { get; init; }
+
     /// <summary>Close a connection that has neither received nor sent anything for this long. Zero = never.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.Zero;
 

@@ -42,6 +42,9 @@ internal static partial class TransportLog
     [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "[{Service}] {Message}")]
     public static partial void LimitLowered(ILogger logger, string service, string message);
 
+    [LoggerMessage(EventId = 15, Level = LogLevel.Error, Message = "[{Service}] Event loop {Loop} stopped: {Error}")]
+    public static partial void LoopFailed(ILogger logger, string service, int loop, string error);
+
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "[{Service}] Datagram loop error: {Error}")]
     public static partial void DatagramError(ILogger logger, string service, string error);
 }
