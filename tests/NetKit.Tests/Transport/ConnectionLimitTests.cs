@@ -42,6 +42,84 @@ public abstract class ConnectionLimitTests
     }
 
     [Fact]
+    public async Task RepliesWaitingOnTheirGate_LeaveOnceItOpens_AndTheCoreWaitsMeanwhile()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cores = new List<ScriptedProtocol>();
+        await using var server = Start(() =>
+        {
+            var core = new ScriptedProtocol { DelayedGate = () => gate.Task };
+            lock (cores)
+            {
+                cores.Add(core);
+            }
+
+            return core;
+        });
+        using var client = await LoopbackClient.ConnectAsync(server.LocalEndPoint);
+
+        await client.SendAsync("a\n");
+        await TestServers.UntilAsync(() => cores.Count == 1 && cores[0].Calls == 1, "the core's first call");
+        await client.SendAsync("b\n");
+
+        // Held, as kv holds an acknowledgement until its write is synced; the request behind it waits too.
+        Assert.Equal(0, client.Socket.Available);
+        gate.SetResult();
+
+        await client.ExpectAsync("a\nb\n");
+        Assert.Equal(0, cores[0].CallsWhileGated);
+        await client.SendAsync("c\n");
+        await client.ExpectAsync("c\n");
+    }
+
+    [Fact]
+    public async Task PeerThatDoesNotRead_GetsBackPressure_TheCoreWaitsUntilItReads()
+    {
+        byte[] big = new byte[256 * 1024];
+        int readingStarted = 0;
+        bool ranBeforeReading = false;
+        var cores = new List<ScriptedProtocol>();
+        await using var server = Start(() =>
+        {
+            var core = new ScriptedProtocol
+            {
+                ReplyFor = line =>
+                {
+                    if (line is [(byte)'x'])
+                    {
+                        return big;
+                    }
+
+                    ranBeforeReading |= Volatile.Read(ref readingStarted) == 0;
+                    return [.. line, (byte)'\n'];
+                },
+            };
+            lock (cores)
+            {
+                cores.Add(core);
+            }
+
+            return core;
+        });
+        using var client = await LoopbackClient.ConnectAsync(server.LocalEndPoint);
+        client.Socket.ReceiveBufferSize = 64 * 1024; // fixed, so the kernel cannot grow it to hold everything
+        const int replies = 40; // 10 MiB: far more than the socket buffers of both ends hold
+
+        await client.SendAsync(string.Concat(Enumerable.Repeat("x\n", replies)));
+        await TestServers.UntilAsync(() => cores.Count == 1 && cores[0].Calls >= 1, "the core's first call");
+        int calls = cores[0].Calls;
+        await client.SendAsync("after\n");
+
+        // The server has the request, and must not run it while its replies are unread.
+        Assert.Equal(calls, cores[0].Calls);
+        Volatile.Write(ref readingStarted, 1);
+        byte[] received = await client.ReadExactlyAsync(replies * big.Length);
+        Assert.Equal(replies * big.Length, received.Length);
+        await client.ExpectAsync("after\n");
+        Assert.False(ranBeforeReading, "the core ran a request while its connection's replies were unread");
+    }
+
+    [Fact]
     public async Task CoreAtItsOutputBudget_IsCalledAgainForTheRest_WithoutNewInput()
     {
         var cores = new List<ScriptedProtocol>();

@@ -7,12 +7,15 @@ namespace NetKit.Tests.Transport;
 /// <summary>
 /// A test core for the connection loop's edge cases: each <c>\n</c>-terminated line is one request,
 /// answered by <see cref="ReplyFor"/>; it may stop after each request as if its output budget were spent,
-/// and may say its replies must wait for something that fails, as kv's do when the log cannot be written.
+/// and may say its replies must wait for something that fails, as kv's do when the log cannot be written,
+/// or that completes only when the test says, as kv's do once the log is synced.
 /// </summary>
 internal sealed class ScriptedProtocol : IConnectionProtocol
 {
     private bool _atBoundary = true;
     private bool _offloaded;
+    private int _calls;
+    private Task? _lastGate;
 
     /// <summary>The reply to one line (without its <c>\n</c>); the line itself plus <c>\n</c> by default.</summary>
     public Func<byte[], byte[]> ReplyFor { get; init; } = line => [.. line, (byte)'\n'];
@@ -23,6 +26,12 @@ internal sealed class ScriptedProtocol : IConnectionProtocol
     /// <summary>When set, the replies' gate fails with this (the durability wait failing).</summary>
     public Exception? GateFailure { get; init; }
 
+    /// <summary>When set, what the replies of each call wait for (a durability wait in progress).</summary>
+    public Func<Task>? DelayedGate { get; init; }
+
+    /// <summary>Calls made while the replies of an earlier one still waited on <see cref="DelayedGate"/>.</summary>
+    public int CallsWhileGated { get; private set; }
+
     /// <summary>Ask once, for each line starting with "block", to be run where blocking is allowed.</summary>
     public bool OffloadBlockingLines { get; init; }
 
@@ -30,7 +39,7 @@ internal sealed class ScriptedProtocol : IConnectionProtocol
     public List<bool> BlockingLinesRanWhereAllowed { get; } = [];
 
     /// <summary>Calls of <see cref="Process"/>, to tell a call made for new input from one made for the rest.</summary>
-    public int Calls { get; private set; }
+    public int Calls => Volatile.Read(ref _calls);
 
     public bool AtRequestBoundary => _atBoundary;
 
@@ -39,7 +48,12 @@ internal sealed class ScriptedProtocol : IConnectionProtocol
 
     public ProtocolStep Process(ReadOnlySequence<byte> input, bool endOfStream, IBufferWriter<byte> output)
     {
-        Calls++;
+        Interlocked.Increment(ref _calls);
+        if (_lastGate is { IsCompleted: false })
+        {
+            CallsWhileGated++;
+        }
+
         long consumed = 0;
         var reader = new SequenceReader<byte>(input);
         while (reader.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n'))
@@ -71,6 +85,19 @@ internal sealed class ScriptedProtocol : IConnectionProtocol
         return Gated(endOfStream ? ProtocolStep.CloseAfter(input.Length) : ProtocolStep.Continue(consumed));
     }
 
-    private ProtocolStep Gated(ProtocolStep step) =>
-        GateFailure is null ? step : step with { RepliesReady = ValueTask.FromException(GateFailure) };
+    private ProtocolStep Gated(ProtocolStep step)
+    {
+        if (GateFailure is not null)
+        {
+            return step with { RepliesReady = ValueTask.FromException(GateFailure) };
+        }
+
+        if (DelayedGate is null)
+        {
+            return step;
+        }
+
+        _lastGate = DelayedGate();
+        return step with { RepliesReady = new ValueTask(_lastGate) };
+    }
 }

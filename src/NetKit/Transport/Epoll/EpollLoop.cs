@@ -47,6 +47,7 @@ internal sealed unsafe class EpollLoop
     private bool _listenerWatched;
     private long _acceptPausedUntil;
     private long _allocatedBytes;
+    private int _connectionCount;
 
     public EpollLoop(EpollLoopGroup group, TcpServer server, int listenerFd, int index)
     {
@@ -96,6 +97,9 @@ internal sealed unsafe class EpollLoop
     /// <summary>Completes once this loop no longer accepts, so the listener may be closed.</summary>
     public Task AcceptStopped => _acceptStopped.Task;
 
+    /// <summary>Connections this loop serves now.</summary>
+    public int ConnectionCount => Volatile.Read(ref _connectionCount);
+
     /// <summary>Bytes the loop's thread has allocated, as of its last turn (the tests' zero-allocation check).</summary>
     public long AllocatedBytes => Volatile.Read(ref _allocatedBytes);
 
@@ -142,6 +146,7 @@ internal sealed unsafe class EpollLoop
 
         connection.Token = ++_nextToken;
         _byFd[connection.Fd] = connection;
+        Volatile.Write(ref _connectionCount, _connectionCount + 1);
         connection.Register();
     }
 
@@ -150,6 +155,7 @@ internal sealed unsafe class EpollLoop
         if (connection.Fd < _byFd.Length && ReferenceEquals(_byFd[connection.Fd], connection))
         {
             _byFd[connection.Fd] = null;
+            Volatile.Write(ref _connectionCount, _connectionCount - 1);
         }
     }
 
