@@ -28,6 +28,16 @@ public sealed class CliClientTests
     }
 
     [Fact]
+    public async Task Echo_send_works_against_the_epoll_model()
+    {
+        using var server = await NetkitProcess.StartServerAsync("echo", "--model", "epoll");
+
+        var result = await NetkitProcess.RunAsync(["echo", "send", "hi", "there", "--connect", Address(server)]);
+
+        AssertSuccess(result, "Server replied: hi there");
+    }
+
+    [Fact]
     public async Task UdpEcho_send_prints_the_echo()
     {
         using var server = await NetkitProcess.StartServerAsync("udp-echo");

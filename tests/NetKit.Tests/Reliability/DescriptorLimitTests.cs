@@ -19,6 +19,8 @@ public sealed class DescriptorLimitTests
     [InlineData("kv", "async")]
     [InlineData("kv", "threads")]
     [InlineData("echo", "async")]
+    [InlineData("kv", "epoll")]
+    [InlineData("echo", "epoll")]
     public async Task FloodPastTheDescriptorLimit_IsRefused_AndTheServerGoesOn(string service, string model)
     {
         using var server = NetkitProcess.StartWithDescriptorLimit(Descriptors,
