@@ -8,15 +8,14 @@ namespace NetKit.Transport.Epoll;
 /// The epoll model's connection, driven by its loop's thread alone: it receives into the loop's buffer and
 /// keeps only the unconsumed rest of an unfinished request, sends all of a turn's replies from the loop's
 /// output buffer at once, and keeps only what the peer has not taken yet. So an idle connection holds no
-/// buffer at all. Other threads only post to the loop (a stop, a cut, a durability wait that completed).
+/// buffer at all. Other threads only post to the loop (a stop, a cut, a durability wait that completed), and
+/// a request that must not run on the loop (KEYS, SCAN) runs on the thread pool while the loop leaves the
+/// connection alone.
 /// </summary>
-internal sealed unsafe class EpollConnection : ServerConnection
+internal sealed unsafe class EpollConnection : ServerConnection, IThreadPoolWorkItem
 {
     /// <summary>Runs over the rest, after a core stopped at its output budget, before other connections get a turn.</summary>
     private const int RunsPerTurn = 16;
-
-    /// <summary>What the peer already sent and is read away before the close, as the other models do.</summary>
-    private const int CloseDrainBytes = 256 * 1024;
 
     private readonly EpollLoop _loop;
     private LeftoverInput _input;
@@ -25,15 +24,19 @@ internal sealed unsafe class EpollConnection : ServerConnection
     private ValueTask<string?> _gate;
     private Action? _resume;
     private string? _abortReason;
+    private PumpStep _offloadStep;
+    private ValueTask<string?> _offloadGate;
+    private Exception? _offloadFailure;
+    private volatile bool _offloadDone;
     private State _state;
-    private bool _watched;
-    private bool _peerGone;
+    private EpollSocket _socket;
 
     public EpollConnection(long id, AcceptedDescriptor socket, IConnectionProtocol protocol, TcpServer server)
         : base(id, socket.RemoteEndPoint, protocol, server)
     {
         Fd = socket.Fd;
         _loop = socket.Loop;
+        _socket = new EpollSocket(socket.Fd, socket.Loop.EpollFd);
     }
 
     private enum State : byte
@@ -45,6 +48,8 @@ internal sealed unsafe class EpollConnection : ServerConnection
         Sending,
         /// <summary>Replies held until the core's durability wait completes: out of the epoll set.</summary>
         Parked,
+        /// <summary>The core runs on the thread pool: out of the epoll set, and the loop touches nothing.</summary>
+        Offloaded,
         Closed,
     }
 
@@ -88,10 +93,7 @@ internal sealed unsafe class EpollConnection : ServerConnection
         }
 
         _state = State.Reading;
-        if (!Watch(LibC.EPOLLIN))
-        {
-            Close(NativeSocket.Describe(Marshal.GetLastPInvokeError()));
-        }
+        _ = Watch(LibC.EPOLLIN);
     }
 
     /// <summary>Something was posted for this connection: a cut, a stop, a completed wait, or its admission.</summary>
@@ -102,6 +104,11 @@ internal sealed unsafe class EpollConnection : ServerConnection
             if (_state == State.Closed)
             {
                 return;
+            }
+
+            if (_state == State.Offloaded && !TakeOffloaded())
+            {
+                return; // a cut or a stop waits until the core is back
             }
 
             if (Volatile.Read(ref _abortReason) is not null)
@@ -174,7 +181,6 @@ internal sealed unsafe class EpollConnection : ServerConnection
         // With an unfinished request kept, the rest is received after it: the core's input stays contiguous.
         byte[] buffer = _loop.ReceiveBuffer;
         int count = 0;
-        nint n;
         if (_input.Buffer is not null)
         {
             int limit = Pump.Limits.MaxBufferedInput;
@@ -188,17 +194,11 @@ internal sealed unsafe class EpollConnection : ServerConnection
             count = _input.Count;
         }
 
-        fixed (byte* data = buffer)
-        {
-            n = LibC.recv(Fd, data + count, buffer.Length - count, 0);
-        }
-
+        nint n = _socket.Receive(buffer.AsSpan(count), out int errno);
         if (n < 0)
         {
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno is not (LibC.EAGAIN or LibC.EINTR))
+            if (n == -2)
             {
-                _peerGone = true;
                 Close(NativeSocket.Describe(errno));
             }
 
@@ -264,6 +264,12 @@ internal sealed unsafe class EpollConnection : ServerConnection
             }
 
             _input.Keep(buffer, offset, count);
+            if (step.Next == PumpNext.Offload)
+            {
+                Offload();
+                return;
+            }
+
             if (step.Next == PumpNext.RunAgain)
             {
                 _loop.RunNextTurn(this);
@@ -293,10 +299,7 @@ internal sealed unsafe class EpollConnection : ServerConnection
         output.Reset();
         _afterSend = step;
         _state = State.Sending;
-        if (!Watch(LibC.EPOLLOUT))
-        {
-            Close(NativeSocket.Describe(Marshal.GetLastPInvokeError()));
-        }
+        _ = Watch(LibC.EPOLLOUT);
 
         return false;
     }
@@ -316,7 +319,6 @@ internal sealed unsafe class EpollConnection : ServerConnection
         _state = State.Reading;
         if (!Watch(LibC.EPOLLIN))
         {
-            Close(NativeSocket.Describe(Marshal.GetLastPInvokeError()));
             return;
         }
 
@@ -330,6 +332,9 @@ internal sealed unsafe class EpollConnection : ServerConnection
                 break;
             case PumpNext.RunAgain:
                 RunOverLeftover();
+                break;
+            case PumpNext.Offload:
+                Offload();
                 break;
             default:
                 StopIfBetweenRequests();
@@ -347,11 +352,81 @@ internal sealed unsafe class EpollConnection : ServerConnection
         _pending.Keep(output.WrittenSpan);
         output.Reset();
         _afterSend = step;
-        _gate = before;
         _state = State.Parked;
-        Unwatch();
+        _socket.Unwatch();
+        AwaitGate(before);
+    }
+
+    private void AwaitGate(ValueTask<string?> gate)
+    {
+        _gate = gate;
         _resume ??= () => _loop.Post(this);
-        before.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_resume);
+        gate.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_resume);
+    }
+
+    /// <summary>The core asked to run where blocking is allowed: on the thread pool, the rest of the input its own.</summary>
+    private void Offload()
+    {
+        _state = State.Offloaded;
+        _socket.Unwatch();
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
+
+    /// <summary>The offloaded run, on a pool thread: its replies are kept, its durability wait is the loop's to await.</summary>
+    void IThreadPoolWorkItem.Execute()
+    {
+        try
+        {
+            ConnectionThread.MustNotBlock = false;
+            using var output = new PooledBufferWriter();
+            byte[] input = _input.Buffer ?? [];
+            var step = Pump.Run(new ReadOnlySequence<byte>(input, 0, _input.Count), false, output);
+            int consumed = checked((int)step.Consumed);
+            _input.Keep(input, consumed, _input.Count - consumed);
+            _offloadGate = output.WrittenCount > 0 ? Pump.BeforeSendAsync(output.WrittenCount) : default;
+            _pending.Keep(output.WrittenSpan);
+            _offloadStep = step;
+        }
+        catch (Exception ex)
+        {
+            _offloadFailure = ex;
+        }
+
+        _offloadDone = true;
+        _loop.Post(this);
+    }
+
+    /// <summary>Back on the loop after an offloaded run: false while it is still running.</summary>
+    private bool TakeOffloaded()
+    {
+        if (!_offloadDone)
+        {
+            return false;
+        }
+
+        _offloadDone = false;
+        if (_offloadFailure is { } failure)
+        {
+            _offloadFailure = null;
+            Fail(failure);
+            return false;
+        }
+
+        // From here as a parked connection: its replies leave once their wait completes, then it goes on.
+        _state = State.Parked;
+        _afterSend = _offloadStep;
+        var gate = _offloadGate;
+        _offloadGate = default;
+        if (gate.IsCompleted)
+        {
+            _gate = gate;
+        }
+        else
+        {
+            AwaitGate(gate);
+        }
+
+        return true;
     }
 
     private void Resume()
@@ -387,42 +462,16 @@ internal sealed unsafe class EpollConnection : ServerConnection
         }
 
         _state = State.Sending;
-        if (!Watch(LibC.EPOLLOUT))
-        {
-            Close(NativeSocket.Describe(Marshal.GetLastPInvokeError()));
-        }
+        _ = Watch(LibC.EPOLLOUT);
     }
 
     /// <summary>Sends until done or the socket is full; -1 when the send failed (the connection is then closed).</summary>
     private int SendSome(ReadOnlySpan<byte> data)
     {
-        int sent = 0;
-        fixed (byte* start = data)
+        int sent = _socket.Send(data, out int errno);
+        if (sent < 0)
         {
-            while (sent < data.Length)
-            {
-                nint n = LibC.send(Fd, start + sent, data.Length - sent, LibC.MSG_NOSIGNAL);
-                if (n >= 0)
-                {
-                    sent += (int)n;
-                    continue;
-                }
-
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno == LibC.EINTR)
-                {
-                    continue;
-                }
-
-                if (errno == LibC.EAGAIN)
-                {
-                    break;
-                }
-
-                _peerGone = true;
-                Close(NativeSocket.Describe(errno));
-                return -1;
-            }
+            Close(NativeSocket.Describe(errno));
         }
 
         return sent;
@@ -436,25 +485,16 @@ internal sealed unsafe class EpollConnection : ServerConnection
         }
     }
 
+    /// <summary>Watches exactly <paramref name="events"/>; when epoll refuses, the connection is closed.</summary>
     private bool Watch(uint events)
     {
-        int op = _watched ? LibC.EPOLL_CTL_MOD : LibC.EPOLL_CTL_ADD;
-        if (EpollEvent.Control(_loop.EpollFd, op, Fd, events, EventData) != 0)
+        if (_socket.Watch(events, EventData))
         {
-            return false;
+            return true;
         }
 
-        _watched = true;
-        return true;
-    }
-
-    private void Unwatch()
-    {
-        if (_watched)
-        {
-            _watched = false;
-            _ = EpollEvent.Control(_loop.EpollFd, LibC.EPOLL_CTL_DEL, Fd, 0, 0);
-        }
+        Close(NativeSocket.Describe(Marshal.GetLastPInvokeError()));
+        return false;
     }
 
     private void Fail(Exception exception)
@@ -474,18 +514,8 @@ internal sealed unsafe class EpollConnection : ServerConnection
 
         _state = State.Closed;
         string? abort = Volatile.Read(ref _abortReason);
-        Unwatch();
         _loop.Forget(this);
-        if (abort is null && !_peerGone)
-        {
-            NativeSocket.ShutdownAndDrain(Fd, _loop.ReceiveBuffer, CloseDrainBytes);
-        }
-        else
-        {
-            _ = LibC.shutdown(Fd, LibC.SHUT_RDWR);
-        }
-
-        _ = LibC.close(Fd);
+        _socket.Close(cut: abort is not null, _loop.ReceiveBuffer);
         _input.Release();
         _pending.Release();
         Ended(abort ?? error, closedByPeer);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
+using NetKit.Connections;
 
 namespace NetKit.Transport.Epoll;
 
@@ -184,6 +185,8 @@ internal sealed unsafe class EpollLoop
 
     private void Run()
     {
+        // Every connection of the loop waits while one blocks: cores and kv's log keep blocking work off it.
+        ConnectionThread.MustNotBlock = true;
         try
         {
             while (!_exit)
