@@ -12,7 +12,7 @@
 #
 # Usage: bench/compare-transport.sh
 #   env: ROUNDS=3 DURATION=5 WARMUP=1 SIZE=64 CONNECTIONS="100 1000" (add 10000 if the descriptor limit
-#        allows) MODELS="async threads" KV_CONNECTIONS=50 PIPELINES="1 16" KV_SIZE=3 TESTS="echo lines kv"
+#        allows) MODELS="async threads" KV_MODELS="$MODELS" KV_CONNECTIONS=50 PIPELINES="1 16" KV_SIZE=3 TESTS="echo lines kv"
 #        NETKIT_DLL=path
 # Needs cc, cargo, redis-server, redis-benchmark, python3. Every run is bounded (RUN_TIMEOUT_S).
 set -euo pipefail
@@ -24,6 +24,7 @@ WARMUP="${WARMUP:-1}"
 SIZE="${SIZE:-64}"
 CONNECTIONS="${CONNECTIONS:-100 1000}"
 MODELS="${MODELS:-async threads}"
+KV_MODELS="${KV_MODELS:-$MODELS}"
 KV_CONNECTIONS="${KV_CONNECTIONS:-50}"
 PIPELINES="${PIPELINES:-1 16}"
 # redis-benchmark's default value size, so its figures compare with the ones usually quoted.
@@ -100,7 +101,11 @@ case " $TESTS " in *" lines "*)
     LINES_SERVERS+=(rust-lines) ;;
 esac
 case " $TESTS " in *" kv "*)
-    start netkit-kv dotnet "$NETKIT_DLL" kv serve --bind 127.0.0.1:0 --log-level warning
+    KV_SERVERS=()
+    for model in $KV_MODELS; do
+        start "netkit-kv-$model" dotnet "$NETKIT_DLL" kv serve --bind 127.0.0.1:0 --model "$model" --log-level warning
+        KV_SERVERS+=("netkit-kv-$model")
+    done
     # redis-server has no port 0: take a free port from the kernel, then start it there.
     REDIS_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
     redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$WORK" --save '' --appendonly no >"$WORK/redis.log" 2>&1 &
@@ -109,7 +114,7 @@ case " $TESTS " in *" kv "*)
     PORT_OF[redis]="$REDIS_PORT"
     for _ in $(seq 1 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
     redis-cli -p "$REDIS_PORT" ping >/dev/null || { echo "$NAME: redis-server did not start:" >&2; cat "$WORK/redis.log" >&2; exit 1; }
-    KV_SERVERS=(netkit-kv redis) ;;
+    KV_SERVERS+=(redis) ;;
 esac
 
 ROWS="$WORK/rows"
