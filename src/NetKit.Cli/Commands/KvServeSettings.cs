@@ -1,5 +1,5 @@
-using NetKit.Protocols.KeyValue;
-using NetKit.Protocols.KeyValue.Persistence;
+using NetKit.KeyValue;
+using NetKit.KeyValue.Persistence;
 
 namespace NetKit.Cli.Commands;
 

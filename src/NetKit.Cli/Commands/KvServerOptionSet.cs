@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using NetKit.Protocols.KeyValue;
-using NetKit.Protocols.KeyValue.Persistence;
+using NetKit.KeyValue;
+using NetKit.KeyValue.Persistence;
 using NetKit.Transport;
 
 namespace NetKit.Cli.Commands;

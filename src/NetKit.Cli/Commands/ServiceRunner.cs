@@ -2,7 +2,7 @@ using System.Net;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using NetKit.Hosting;
-using NetKit.Protocols.KeyValue;
+using NetKit.KeyValue;
 using NetKit.Transport;
 
 namespace NetKit.Cli.Commands;
@@ -19,7 +19,7 @@ public static class ServiceRunner
     public static async Task<int> RunAsync(IReadOnlyList<(ServiceDefinition Service, IPEndPoint EndPoint)> services,
         ServiceSettings settings, LogLevel logLevel, CancellationToken cancellationToken, KvServeSettings? kv = null)
     {
-        var kvEndPoint = services.FirstOrDefault(s => s.Service == NetKitServices.KeyValue).EndPoint;
+        var kvEndPoint = services.FirstOrDefault(s => s.Service == KeyValueService.Definition).EndPoint;
         kv ??= KvServeSettings.InMemory;
         if (kvEndPoint is not null && ProtectedMode.Check(kvEndPoint.Address, kv.Options.RequirePass is not null) is { } refusal)
         {
@@ -54,12 +54,10 @@ public static class ServiceRunner
         // Declared before the host so it is disposed after it: the log is synced once no server can write.
         await using var storage = kvEndPoint is null ? null
             : KvStorage.Open(kv, settings.MaxConnections, settings.MaxLineLength, loggerFactory.CreateLogger("NetKit.kv.log"));
-        if (storage is not null)
-        {
-            settings = settings with { Database = storage.Database };
-        }
-
-        var servers = services.Select(s => ServiceFactory.Create(s.Service, s.EndPoint, settings, loggerFactory)).ToList();
+        var servers = services.Select(s => s.Service == KeyValueService.Definition
+                ? KeyValueService.Create(s.EndPoint, settings, loggerFactory, storage!.Database)
+                : ServiceFactory.Create(s.Service, s.EndPoint, settings, loggerFactory))
+            .ToList();
         await using var host = new ServiceHost(servers, loggerFactory.CreateLogger("NetKit.Host"));
         await host.StartAsync().ConfigureAwait(false);
 

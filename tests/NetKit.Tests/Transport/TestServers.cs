@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using NetKit.Hosting;
+using NetKit.KeyValue;
 using NetKit.Transport;
 
 namespace NetKit.Tests.Transport;
@@ -11,6 +12,14 @@ public static class TestServers
     public static INetworkServer Start(ServiceDefinition service, ServiceSettings settings)
     {
         var server = ServiceFactory.Create(service, new IPEndPoint(IPAddress.Loopback, 0), settings, NullLoggerFactory.Instance);
+        server.Start();
+        return server;
+    }
+
+    /// <summary>A kv server over <paramref name="store"/> (a new one when null), in memory.</summary>
+    public static INetworkServer StartKeyValue(ServiceSettings settings, KeyValueStore? store = null)
+    {
+        var server = KeyValueService.Create(new IPEndPoint(IPAddress.Loopback, 0), settings, NullLoggerFactory.Instance, store: store);
         server.Start();
         return server;
     }

@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using NetKit.Hosting;
-using NetKit.Protocols.KeyValue;
+using NetKit.KeyValue;
 using NetKit.Transport;
 
 namespace NetKit.Tests.KeyValue.Server;
@@ -27,7 +27,7 @@ public sealed class KvTestServer : IAsyncDisposable
     /// <summary>The server exactly as <c>netkit kv serve</c> builds it.</summary>
     public static KvTestServer Start()
     {
-        var server = ServiceFactory.Create(NetKitServices.KeyValue, new IPEndPoint(IPAddress.Loopback, 0), new ServiceSettings(), NullLoggerFactory.Instance);
+        var server = KeyValueService.Create(new IPEndPoint(IPAddress.Loopback, 0), new ServiceSettings(), NullLoggerFactory.Instance);
         server.Start();
         return new KvTestServer(server, null);
     }
