@@ -48,8 +48,7 @@ public static class ServiceFactory
         return new TcpServer(service.Name, factory, TcpOptions(endPoint, settings), logger);
     }
 
-    /// <summary>The TCP listener's options for <paramref name="settings"/>, for a service built outside this factory too.</summary>
-    public static TcpServerOptions TcpOptions(IPEndPoint endPoint, ServiceSettings settings) =>
+    private static TcpServerOptions TcpOptions(IPEndPoint endPoint, ServiceSettings settings) =>
         new()
         {
             EndPoint = endPoint,

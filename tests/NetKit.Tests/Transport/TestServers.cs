@@ -16,10 +16,22 @@ public static class TestServers
         return server;
     }
 
-    /// <summary>A kv server over <paramref name="store"/> (a new one when null), in memory.</summary>
+    /// <summary>A kv server over <paramref name="store"/> (a new one when null), in memory, with the shared settings.</summary>
     public static INetworkServer StartKeyValue(ServiceSettings settings, KeyValueStore? store = null)
     {
-        var server = KeyValueService.Create(new IPEndPoint(IPAddress.Loopback, 0), settings, NullLoggerFactory.Instance, store: store);
+        var server = new KeyValueServer(new KeyValueServerOptions
+        {
+            Port = 0,
+            Model = settings.Model,
+            MaxConnections = settings.MaxConnections,
+            MaxThreads = settings.MaxThreads,
+            IdleTimeout = settings.IdleTimeout,
+            ShutdownGracePeriod = settings.ShutdownGracePeriod,
+            OutputLimit = settings.OutputLimit,
+            MinRequestDataRate = settings.MinRequestDataRate,
+            MaxLineLength = settings.MaxLineLength,
+            Store = store,
+        });
         server.Start();
         return server;
     }
