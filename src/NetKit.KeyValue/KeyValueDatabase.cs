@@ -1,22 +1,24 @@
 using System.Collections.Concurrent;
+using NetKit.Connections;
 
 namespace NetKit.KeyValue;
 
 /// <summary>
 /// One kv server's shared state: the store, its limits and password, the log that makes it durable, the
-/// connected clients (for CLIENT LIST and INFO) and the counters INFO reports. Every connection's
-/// <see cref="KeyValueProtocol"/> runs against one of these.
+/// connected clients' sessions (for CLIENT LIST and INFO) and the counters INFO reports, summed over them
+/// when read. Every connection's <see cref="KeyValueProtocol"/> runs against one of these.
 /// </summary>
 public sealed class KeyValueDatabase : IDisposable
 {
-    private readonly ConcurrentDictionary<long, KeyValueProtocol> _clients = new();
+    private readonly ConcurrentDictionary<long, ClientSession> _clients = new();
+    // Held while a closing session's counts move into _closed and while the counts are summed, so a sum
+    // never sees a session both ways or neither.
+    private readonly Lock _countersGate = new();
+    private readonly SessionCounters _closed = new();
     private readonly byte[]? _password;
     private Timer? _expirySweep;
     private long _nextClientId;
     private long _totalConnections;
-    private long _totalCommands;
-    private long _keyspaceHits;
-    private long _keyspaceMisses;
 
     public KeyValueDatabase(KeyValueOptions? options = null, KeyValueStore? store = null)
     {
@@ -44,11 +46,11 @@ public sealed class KeyValueDatabase : IDisposable
 
     public long TotalConnections => Volatile.Read(ref _totalConnections);
 
-    public long TotalCommands => Volatile.Read(ref _totalCommands);
+    public long TotalCommands => SumCounters().Commands;
 
-    public long KeyspaceHits => Volatile.Read(ref _keyspaceHits);
+    public long KeyspaceHits => SumCounters().KeyspaceHits;
 
-    public long KeyspaceMisses => Volatile.Read(ref _keyspaceMisses);
+    public long KeyspaceMisses => SumCounters().KeyspaceMisses;
 
     /// <summary>True when writes that add data must be refused (<c>--maxmemory</c>).</summary>
     public bool IsOverMaxMemory => Options.MaxMemory > 0 && Store.UsedBytes >= Options.MaxMemory;
@@ -80,30 +82,42 @@ public sealed class KeyValueDatabase : IDisposable
         return System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(digest, _password);
     }
 
-    public IEnumerable<KeyValueProtocol> Clients => _clients.Values;
+    public IEnumerable<ClientSession> Clients => _clients.Values;
 
-    internal long Register(KeyValueProtocol client)
+    /// <summary>A new client's session, listed until <see cref="Disconnect"/>.</summary>
+    internal ClientSession Connect(ConnectionInfo? connection)
     {
-        long id = Interlocked.Increment(ref _nextClientId);
-        _clients[id] = client;
+        var session = new ClientSession(Interlocked.Increment(ref _nextClientId), connection, Store.NowMs, !RequiresPassword);
+        _clients[session.Id] = session;
         Interlocked.Increment(ref _totalConnections);
-        return id;
+        return session;
     }
 
-    internal void Unregister(long id) => _clients.TryRemove(id, out _);
-
-    internal void CountCommand() => Interlocked.Increment(ref _totalCommands);
-
-    internal void CountLookup(bool hit)
+    internal void Disconnect(ClientSession session)
     {
-        if (hit)
+        lock (_countersGate)
         {
-            Interlocked.Increment(ref _keyspaceHits);
+            if (_clients.TryRemove(session.Id, out _))
+            {
+                session.Counters.AddTo(_closed);
+            }
         }
-        else
+    }
+
+    /// <summary>Every client's counters, the closed ones' included, added up now.</summary>
+    internal SessionCounters SumCounters()
+    {
+        var total = new SessionCounters();
+        lock (_countersGate)
         {
-            Interlocked.Increment(ref _keyspaceMisses);
+            _closed.AddTo(total);
+            foreach (var session in _clients.Values)
+            {
+                session.Counters.AddTo(total);
+            }
         }
+
+        return total;
     }
 
     public void Dispose()

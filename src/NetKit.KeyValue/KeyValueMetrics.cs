@@ -46,10 +46,22 @@ public static class KeyValueMetrics
 
     private static IEnumerable<Measurement<long>> ObserveCommands()
     {
+        var totals = new SessionCounters();
+        lock (Gate)
+        {
+            foreach (var reference in Databases)
+            {
+                if (reference.TryGetTarget(out var database))
+                {
+                    database.SumCounters().AddTo(totals);
+                }
+            }
+        }
+
         var measurements = new List<Measurement<long>>();
         foreach (var spec in CommandTable.Default.All)
         {
-            long calls = Interlocked.Read(ref spec.Calls);
+            long calls = totals.Calls(spec.Index);
             if (calls > 0)
             {
                 measurements.Add(new Measurement<long>(calls, new KeyValuePair<string, object?>("command", spec.Name)));

@@ -1,7 +1,6 @@
 using System.Buffers;
 using NetKit.Connections;
 using NetKit.Protocols;
-using System.Net;
 using System.Text;
 
 namespace NetKit.KeyValue;
@@ -48,34 +47,11 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
         _maxLineLength = database.Options.MaxLineLength;
         _maxOutputPerCall = database.Options.MaxOutputPerCall;
         _resp = new RespRequestParser(database.Options.MaxBulkLength, database.Options.MaxArrayLength);
-        RemoteEndPoint = connection?.RemoteEndPoint;
-        LocalEndPoint = connection?.LocalEndPoint;
-        ConnectedAtMs = database.Store.NowMs;
-        LastCommandAtMs = ConnectedAtMs;
-        Authenticated = !database.RequiresPassword;
-        Id = database.Register(this);
+        Session = database.Connect(connection);
     }
 
-    /// <summary>The client's id (CLIENT ID), unique within its database.</summary>
-    public long Id { get; }
-
-    public EndPoint? RemoteEndPoint { get; }
-
-    public EndPoint? LocalEndPoint { get; }
-
-    public long ConnectedAtMs { get; }
-
-    /// <summary>When the last command ran, Unix ms (CLIENT LIST's idle).</summary>
-    public long LastCommandAtMs { get; private set; }
-
-    /// <summary>The last command's name in lower case (CLIENT LIST's cmd).</summary>
-    public string LastCommand { get; private set; } = "NULL";
-
-    /// <summary>The name given with CLIENT SETNAME, or null.</summary>
-    public string? Name { get; set; }
-
-    /// <summary>True once AUTH succeeded, or from the start when no password is set.</summary>
-    public bool Authenticated { get; set; }
+    /// <summary>The client's state: id, name, authentication, counters.</summary>
+    public ClientSession Session { get; }
 
     internal KeyValueDatabase Database => _database;
 
@@ -109,7 +85,7 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _database.Unregister(Id);
+            _database.Disconnect(Session);
         }
     }
 
@@ -136,7 +112,7 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
 
             if (first == (byte)'*')
             {
-                bool unauthenticated = !Authenticated && _database.RequiresPassword;
+                bool unauthenticated = !Session.Authenticated && _database.RequiresPassword;
                 switch (_resp.TryParse(remaining, unauthenticated, out long length, out string? error))
                 {
                     case RespParseStatus.Complete:
@@ -226,7 +202,7 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
         try
         {
             var bytes = LineFramer.AsSpan(request, ref rented);
-            var context = new CommandContext(this, _database, new ReplyWriter(output, ReplyMode.Resp), bytes, _resp.Arguments);
+            var context = new CommandContext(Session, _database, new ReplyWriter(output, ReplyMode.Resp), bytes, _resp.Arguments);
             Dispatch(ref context);
             return context.CloseConnection;
         }
@@ -336,7 +312,7 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
         Span<ArgRange> all = arguments.Length < 16 ? stackalloc ArgRange[arguments.Length + 1] : new ArgRange[arguments.Length + 1];
         all[0] = new ArgRange(nameStart, nameLength);
         arguments.CopyTo(all[1..]);
-        var context = new CommandContext(this, _database, reply, line, all);
+        var context = new CommandContext(Session, _database, reply, line, all);
         Dispatch(ref context);
         return context.CloseConnection;
     }
@@ -356,7 +332,7 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
             return;
         }
 
-        if (!Authenticated && (spec.Flags & CommandFlags.NoAuth) == 0)
+        if (!Session.Authenticated && (spec.Flags & CommandFlags.NoAuth) == 0)
         {
             reply.Error("NOAUTH Authentication required."u8);
             return;
@@ -376,10 +352,9 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
             return;
         }
 
-        Interlocked.Increment(ref spec.Calls);
-        _database.CountCommand();
-        LastCommand = spec.Name;
-        LastCommandAtMs = _database.Store.NowMs;
+        Session.Counters.CountCommand(spec.Index);
+        Session.LastCommand = spec.Name;
+        Session.LastCommandAtMs = _database.Store.NowMs;
         spec.Handler(ref context);
         if ((spec.Flags & CommandFlags.Write) != 0 && _database.Log is { } log)
         {

@@ -12,7 +12,7 @@ internal ref struct CommandContext
     private readonly ReadOnlySpan<byte> _request;
     private readonly ReadOnlySpan<ArgRange> _args;
 
-    public CommandContext(KeyValueProtocol session, KeyValueDatabase database, ReplyWriter reply,
+    public CommandContext(ClientSession session, KeyValueDatabase database, ReplyWriter reply,
         ReadOnlySpan<byte> request, ReadOnlySpan<ArgRange> args)
     {
         Session = session;
@@ -22,13 +22,16 @@ internal ref struct CommandContext
         _args = args;
     }
 
-    public KeyValueProtocol Session { get; }
+    public ClientSession Session { get; }
 
     public KeyValueDatabase Database { get; }
 
     public readonly KeyValueStore Store => Database.Store;
 
     public ReplyWriter Reply { get; }
+
+    /// <summary>Counts a key lookup for INFO's keyspace_hits / keyspace_misses, on this client's own counters.</summary>
+    public readonly void CountLookup(bool hit) => Session.Counters.CountLookup(hit);
 
     /// <summary>Set by a command (QUIT) that closes the connection after its reply.</summary>
     public bool CloseConnection { get; set; }

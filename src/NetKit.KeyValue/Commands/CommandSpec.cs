@@ -19,8 +19,8 @@ internal sealed record CommandSpec(
     /// <summary>The name in upper case as bytes, for metrics and error messages.</summary>
     public byte[] NameBytes { get; } = System.Text.Encoding.ASCII.GetBytes(Name);
 
-    /// <summary>Calls since start (read by INFO commandstats and the metrics).</summary>
-    public long Calls;
+    /// <summary>The command's position in its table, where each connection counts its calls.</summary>
+    public int Index { get; internal set; } = -1;
 
     public bool AcceptsArgumentCount(int count) => Arity >= 0 ? count == Arity : count >= -Arity;
 }

@@ -2,28 +2,45 @@ using System.Text;
 
 namespace NetKit.KeyValue;
 
-/// <summary>The kv server's commands by name (case-insensitive), looked up from the request bytes without allocating.</summary>
+/// <summary>
+/// The kv server's commands, keyed by their names' bytes (case-insensitive) so a request's name is looked up
+/// as it arrived, without decoding or allocating. The table holds only what never changes; what each command
+/// has been called is counted per connection (<see cref="SessionCounters"/>), by <see cref="CommandSpec.Index"/>.
+/// </summary>
 internal sealed class CommandTable
 {
     private const int MaxNameLength = 32;
-    private readonly Dictionary<string, CommandSpec> _byName = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, CommandSpec>.AlternateLookup<ReadOnlySpan<char>> _byChars;
+    private readonly Dictionary<byte[], CommandSpec> _byName = new(CommandNameComparer.Instance);
+    private readonly Dictionary<byte[], CommandSpec>.AlternateLookup<ReadOnlySpan<byte>> _byBytes;
+    private readonly List<CommandSpec> _inOrder = [];
 
     private CommandTable()
     {
-        _byChars = _byName.GetAlternateLookup<ReadOnlySpan<char>>();
+        _byBytes = _byName.GetAlternateLookup<ReadOnlySpan<byte>>();
     }
 
     /// <summary>Every command NetKit's kv server has.</summary>
     public static CommandTable Default { get; } = Create();
 
-    public IReadOnlyCollection<CommandSpec> All => _byName.Values;
+    /// <summary>In the order they were registered; <see cref="CommandSpec.Index"/> is the position.</summary>
+    public IReadOnlyList<CommandSpec> All => _inOrder;
 
-    public int Count => _byName.Count;
+    public int Count => _inOrder.Count;
 
-    public void Add(CommandSpec spec) => _byName.Add(spec.Name, spec);
+    public void Add(CommandSpec spec)
+    {
+        _byName.Add(spec.NameBytes, spec);
+        spec.Index = _inOrder.Count;
+        _inOrder.Add(spec);
+    }
 
     public bool TryGet(ReadOnlySpan<byte> name, out CommandSpec spec)
+    {
+        spec = null!;
+        return name.Length is > 0 and <= MaxNameLength && _byBytes.TryGetValue(name, out spec!);
+    }
+
+    public bool TryGet(string name, out CommandSpec spec)
     {
         spec = null!;
         if (name.Length is 0 or > MaxNameLength)
@@ -31,12 +48,9 @@ internal sealed class CommandTable
             return false;
         }
 
-        Span<char> chars = stackalloc char[MaxNameLength];
-        int n = Encoding.Latin1.GetChars(name, chars);
-        return _byChars.TryGetValue(chars[..n], out spec!);
+        Span<byte> bytes = stackalloc byte[MaxNameLength * 3];
+        return TryGet(bytes[..Encoding.UTF8.GetBytes(name, bytes)], out spec);
     }
-
-    public bool TryGet(string name, out CommandSpec spec) => _byName.TryGetValue(name, out spec!);
 
     private static CommandTable Create()
     {

@@ -19,7 +19,7 @@ internal static class InfoBuilder
         new(["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "cluster", "keyspace"], StringComparer.Ordinal);
 
     /// <param name="requested">Section names as given (any case); empty means "default".</param>
-    public static string Build(KeyValueProtocol session, KeyValueDatabase database, IReadOnlyList<string> requested)
+    public static string Build(ClientSession session, KeyValueDatabase database, IReadOnlyList<string> requested)
     {
         var wanted = new HashSet<string>(StringComparer.Ordinal);
         if (requested.Count == 0)
@@ -119,9 +119,10 @@ internal static class InfoBuilder
                     break;
                 case "commandstats":
                     text.Append("# Commandstats\r\n");
+                    var counters = database.SumCounters();
                     foreach (var spec in CommandTable.Default.All.OrderBy(s => s.Name, StringComparer.Ordinal))
                     {
-                        long calls = Interlocked.Read(ref spec.Calls);
+                        long calls = counters.Calls(spec.Index);
                         if (calls > 0)
                         {
                             // Timing is not measured per command: usec fields are there for parsers, at zero.
@@ -172,7 +173,7 @@ internal static class InfoBuilder
         return value.ToString("0.00", CultureInfo.InvariantCulture) + units[unit];
     }
 
-    private static void Server(SectionWriter lines, KeyValueProtocol session, KeyValueDatabase database)
+    private static void Server(SectionWriter lines, ClientSession session, KeyValueDatabase database)
     {
         long uptime = Math.Max(0, (database.Store.NowMs - database.StartedAtMs) / 1000);
         lines.Add("redis_version", ServerInfo.RedisVersion);

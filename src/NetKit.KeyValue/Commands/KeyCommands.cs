@@ -55,7 +55,7 @@ internal static class KeyCommands
         for (int i = 1; i < context.Count; i++)
         {
             bool hit = context.Store.ContainsKey(context[i]);
-            context.Database.CountLookup(hit);
+            context.CountLookup(hit);
             found += hit ? 1 : 0;
         }
 
@@ -65,7 +65,7 @@ internal static class KeyCommands
     private static void Type(ref CommandContext context)
     {
         bool hit = context.Store.ContainsKey(context[1]);
-        context.Database.CountLookup(hit);
+        context.CountLookup(hit);
         context.Reply.Simple(hit ? "string"u8 : "none"u8);
     }
 
@@ -241,7 +241,7 @@ internal static class KeyCommands
     private static void ReplyTtl(ref CommandContext context, bool inMilliseconds)
     {
         bool hit = context.Store.TryGet(context[1], out _, out long expiresAtMs);
-        context.Database.CountLookup(hit);
+        context.CountLookup(hit);
         if (!hit)
         {
             context.Reply.Integer(-2);

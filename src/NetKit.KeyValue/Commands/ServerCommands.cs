@@ -352,7 +352,7 @@ internal static class ServerCommands
     }
 
     /// <summary>The settings CONFIG GET can report, in name order.</summary>
-    private static List<KeyValuePair<string, string>> ConfigSettings(KeyValueProtocol session, KeyValueDatabase database)
+    private static List<KeyValuePair<string, string>> ConfigSettings(ClientSession session, KeyValueDatabase database)
     {
         var options = database.Options;
         int port = session.LocalEndPoint is System.Net.IPEndPoint local ? local.Port : 0;

@@ -111,7 +111,7 @@ internal static partial class StringCommands
             }
         }
 
-        context.Database.CountLookup(hit);
+        context.CountLookup(hit);
         BulkOrNull(context.Reply, hit, value);
     }
 
@@ -174,7 +174,7 @@ internal static partial class StringCommands
             }
         }
 
-        context.Database.CountLookup(hit);
+        context.CountLookup(hit);
         BulkOrNull(context.Reply, hit, value);
     }
 
@@ -186,7 +186,7 @@ internal static partial class StringCommands
         for (int i = 1; i < context.Count; i++)
         {
             bool hit = store.TryGet(context[i], out byte[] value);
-            context.Database.CountLookup(hit);
+            context.CountLookup(hit);
             BulkOrNull(reply, hit, value);
         }
     }
@@ -271,7 +271,7 @@ internal static partial class StringCommands
     private static void StrLen(ref CommandContext context)
     {
         bool hit = context.Store.TryGet(context[1], out byte[] value);
-        context.Database.CountLookup(hit);
+        context.CountLookup(hit);
         context.Reply.Integer(value.Length);
     }
 
@@ -283,7 +283,7 @@ internal static partial class StringCommands
         }
 
         bool hit = context.Store.TryGet(context[1], out byte[] value);
-        context.Database.CountLookup(hit);
+        context.CountLookup(hit);
         long length = value.Length;
         if (start < 0 && end < 0 && start > end)
         {

@@ -17,7 +17,7 @@ internal static partial class StringCommands
     private static void Get(ref CommandContext context)
     {
         bool hit = context.Store.TryGet(context[1], out byte[] value);
-        context.Database.CountLookup(hit);
+        context.CountLookup(hit);
         if (hit)
         {
             context.Reply.Bulk(value);

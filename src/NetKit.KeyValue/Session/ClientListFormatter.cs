@@ -8,7 +8,7 @@ namespace NetKit.KeyValue;
 /// that parse Redis's format (redis-cli, client libraries, monitoring scripts) read ours.</summary>
 internal static class ClientListFormatter
 {
-    public static string Line(KeyValueProtocol client, long nowMs)
+    public static string Line(ClientSession client, long nowMs)
     {
         var line = new StringBuilder(256);
         line.Append("id=").Append(client.Id.ToString(CultureInfo.InvariantCulture))
