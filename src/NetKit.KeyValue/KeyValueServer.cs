@@ -208,6 +208,7 @@ public sealed class KeyValueServer : INetworkServer
         IdleTimeout = Options.IdleTimeout,
         ShutdownGracePeriod = Options.ShutdownGracePeriod,
         OutputLimit = Options.OutputLimit,
+        TimeProvider = Options.TimeProvider,
         MinRequestDataRate = Options.MinRequestDataRate,
         // A RESP bulk string may be far larger than a line: the connection may buffer one whole request.
         MaxBufferedInput = (int)Math.Min(int.MaxValue - 1, Options.MaxBulkLength + (1024 * 1024)),

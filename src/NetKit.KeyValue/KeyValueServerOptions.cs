@@ -60,6 +60,9 @@ public sealed record KeyValueServerOptions
     /// <summary>Bytes per second a request in progress must arrive at after 5 s; 0 = no minimum.</summary>
     public double MinRequestDataRate { get; init; } = new TcpServerOptions().MinRequestDataRate;
 
+    /// <summary>The listener's clock (idle timeouts, the minimum data rate); tests give a fake one.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     /// <summary>An in-memory keyspace to serve instead of a new one, so tests can see what one server left
     /// for the next; not with <see cref="DataDirectory"/>, whose log is replayed into an empty store.</summary>
     internal KeyValueStore? Store { get; init; }

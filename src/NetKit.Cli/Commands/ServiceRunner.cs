@@ -94,6 +94,7 @@ public static class ServiceRunner
             IdleTimeout = settings.IdleTimeout,
             ShutdownGracePeriod = settings.ShutdownGracePeriod,
             OutputLimit = settings.OutputLimit,
+            TimeProvider = settings.TimeProvider,
             MinRequestDataRate = settings.MinRequestDataRate,
             MaxLineLength = settings.MaxLineLength,
         };

@@ -11,6 +11,11 @@ public static class TestServers
 {
     public static INetworkServer Start(ServiceDefinition service, ServiceSettings settings)
     {
+        if (service == KeyValueService.Definition)
+        {
+            return StartKeyValue(settings);
+        }
+
         var server = ServiceFactory.Create(service, new IPEndPoint(IPAddress.Loopback, 0), settings, NullLoggerFactory.Instance);
         server.Start();
         return server;
@@ -28,6 +33,7 @@ public static class TestServers
             IdleTimeout = settings.IdleTimeout,
             ShutdownGracePeriod = settings.ShutdownGracePeriod,
             OutputLimit = settings.OutputLimit,
+            TimeProvider = settings.TimeProvider,
             MinRequestDataRate = settings.MinRequestDataRate,
             MaxLineLength = settings.MaxLineLength,
             Store = store,
