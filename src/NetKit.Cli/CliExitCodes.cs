@@ -1,4 +1,4 @@
-using NetKit.Protocols.KeyValue.Persistence;
+using NetKit.KeyValue.Persistence;
 using NetKit.Transport;
 
 namespace NetKit.Cli;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using NetKit.Cli.Commands;
-using NetKit.Protocols.KeyValue;
+using NetKit.KeyValue;
 using NetKit.Transport;
 
 namespace NetKit.Cli;

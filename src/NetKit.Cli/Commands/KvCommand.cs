@@ -1,6 +1,6 @@
 using System.CommandLine;
 using NetKit.Hosting;
-using NetKit.Protocols.KeyValue;
+using NetKit.KeyValue;
 using NetKit.Transport;
 
 namespace NetKit.Cli.Commands;
@@ -17,7 +17,7 @@ public static class KvCommand
 {
     public static Command Create()
     {
-        var service = NetKitServices.KeyValue;
+        var service = KeyValueService.Definition;
         // Recursive, so they can be given before or after set/get: netkit kv --connect X get k.
         var connect = CliOptions.Connect(service, recursive: true);
         var timeout = CliOptions.TcpTimeout(recursive: true);

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using NetKit.Protocols.KeyValue;
-using NetKit.Protocols.KeyValue.Persistence;
+using NetKit.KeyValue;
+using NetKit.KeyValue.Persistence;
 using NetKit.Transport;
 
 namespace NetKit.Cli.Commands;
@@ -46,7 +46,7 @@ public sealed class KvServerOptionSet
 
     private readonly Option<long> _maxBulkLength = ByteSizeOption("--proto-max-bulk-len",
         "kv: the longest key or value a RESP request may carry (suffixes as --maxmemory)",
-        new KeyValueOptions().MaxBulkLength, 1, MaxBulkLengthLimit);
+        new KeyValueServerOptions().MaxBulkLength, 1, MaxBulkLengthLimit);
 
     /// <param name="durableByDefault"><c>netkit serve</c>: the log is on unless <c>--in-memory</c>, in
     /// <see cref="DefaultDataDirectory"/> unless <c>--data-dir</c>.</param>
@@ -142,7 +142,7 @@ public sealed class KvServerOptionSet
     /// when it is parsed.
     /// </summary>
     /// <exception cref="CliException">An empty password, or a password file that cannot be read.</exception>
-    public KvServeSettings ToSettings(ParseResult result)
+    public KeyValueServerOptions ToSettings(ParseResult result)
     {
         string? directory = result.GetValue(_dataDirectory);
         if (directory is null && _durableByDefault && !result.GetValue(_inMemory))
@@ -168,15 +168,16 @@ public sealed class KvServerOptionSet
             throw CliException.Usage("the password is empty: give a non-empty one, or none to run without a password");
         }
 
-        var options = new KeyValueOptions
+        // The endpoint, model and connection limits come from the server's own options (ServiceRunner).
+        return new KeyValueServerOptions
         {
             MaxMemory = result.GetValue(_maxMemory),
             MaxBulkLength = result.GetValue(_maxBulkLength),
             RequirePass = password,
             DataDirectory = directory,
-            Fsync = fsync.ToName(),
+            Fsync = fsync,
+            RepairLog = result.GetValue(_repairLog),
         };
-        return new KvServeSettings(options, directory, fsync, result.GetValue(_repairLog));
     }
 
     private static string ReadPasswordFile(string path)

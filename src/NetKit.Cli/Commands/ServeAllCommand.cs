@@ -36,7 +36,7 @@ public static class ServeAllCommand
         {
             string host = result.GetValue(bindAddress) ?? HostPort.DefaultHost;
             bool ephemeral = result.GetValue(ephemeralPorts);
-            var services = NetKitServices.All
+            var services = ServedServices.All
                 .Select(s => (s, new HostPort(host, ephemeral ? 0 : s.DefaultPort).ToBindEndPoint()))
                 .ToList();
             return ServiceRunner.RunAsync(services, serverOptions.ToSettings(result),

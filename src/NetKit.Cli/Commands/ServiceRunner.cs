@@ -2,7 +2,8 @@ using System.Net;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using NetKit.Hosting;
-using NetKit.Protocols.KeyValue;
+using NetKit.KeyValue;
+using NetKit.KeyValue.Persistence;
 using NetKit.Transport;
 
 namespace NetKit.Cli.Commands;
@@ -17,11 +18,11 @@ namespace NetKit.Cli.Commands;
 public static class ServiceRunner
 {
     public static async Task<int> RunAsync(IReadOnlyList<(ServiceDefinition Service, IPEndPoint EndPoint)> services,
-        ServiceSettings settings, LogLevel logLevel, CancellationToken cancellationToken, KvServeSettings? kv = null)
+        ServiceSettings settings, LogLevel logLevel, CancellationToken cancellationToken, KeyValueServerOptions? kv = null)
     {
-        var kvEndPoint = services.FirstOrDefault(s => s.Service == NetKitServices.KeyValue).EndPoint;
-        kv ??= KvServeSettings.InMemory;
-        if (kvEndPoint is not null && ProtectedMode.Check(kvEndPoint.Address, kv.Options.RequirePass is not null) is { } refusal)
+        var kvEndPoint = services.FirstOrDefault(s => s.Service == KeyValueService.Definition).EndPoint;
+        kv ??= new KeyValueServerOptions();
+        if (kvEndPoint is not null && ProtectedMode.Check(kvEndPoint.Address, kv.RequirePass is not null) is { } refusal)
         {
             // Checked before the log is opened or anything listens: nothing has happened yet to undo.
             throw new CliException(CliExitCodes.ProtectedMode, refusal);
@@ -51,15 +52,18 @@ public static class ServiceRunner
         using var loggerFactory = CliLogging.Create(logLevel);
         using var reclaimer = new MemoryReclaimer();
         settings = FitDescriptorLimit(settings, services.Count(s => s.Service.Transport == "tcp"), loggerFactory.CreateLogger("NetKit.Host"));
-        // Declared before the host so it is disposed after it: the log is synced once no server can write.
-        await using var storage = kvEndPoint is null ? null
-            : KvStorage.Open(kv, settings.MaxConnections, settings.MaxLineLength, loggerFactory.CreateLogger("NetKit.kv.log"));
-        if (storage is not null)
+        // Declared before the host so it is disposed after it; opened (its log replayed) before anything listens.
+        await using var kvServer = kvEndPoint is null ? null
+            : new KeyValueServer(KeyValueOptions(kv, kvEndPoint, settings), loggerFactory);
+        if (kvServer is not null)
         {
-            settings = settings with { Database = storage.Database };
+            Open(kvServer);
         }
 
-        var servers = services.Select(s => ServiceFactory.Create(s.Service, s.EndPoint, settings, loggerFactory)).ToList();
+        var servers = services.Select(s => s.Service == KeyValueService.Definition
+                ? kvServer!
+                : ServiceFactory.Create(s.Service, s.EndPoint, settings, loggerFactory))
+            .ToList();
         await using var host = new ServiceHost(servers, loggerFactory.CreateLogger("NetKit.Host"));
         await host.StartAsync().ConfigureAwait(false);
 
@@ -69,7 +73,7 @@ public static class ServiceRunner
                 .ConfigureAwait(false);
         }
 
-        if (storage?.Describe() is { } where)
+        if (kvServer is not null && Describe(kvServer) is { } where)
         {
             // After the listening lines, so a script that reads the first line for the port still can.
             await Console.Out.WriteLineAsync(where).ConfigureAwait(false);
@@ -79,6 +83,47 @@ public static class ServiceRunner
         await host.RunUntilStoppedAsync(stop.Token).ConfigureAwait(false);
         return ExitCodes.Success;
     }
+
+    private static KeyValueServerOptions KeyValueOptions(KeyValueServerOptions kv, IPEndPoint endPoint, ServiceSettings settings) =>
+        kv with
+        {
+            EndPoint = endPoint,
+            Model = settings.Model,
+            MaxConnections = settings.MaxConnections,
+            MaxThreads = settings.MaxThreads,
+            IdleTimeout = settings.IdleTimeout,
+            ShutdownGracePeriod = settings.ShutdownGracePeriod,
+            OutputLimit = settings.OutputLimit,
+            TimeProvider = settings.TimeProvider,
+            MinRequestDataRate = settings.MinRequestDataRate,
+            MaxLineLength = settings.MaxLineLength,
+        };
+
+    /// <exception cref="CliException">The data directory or its log cannot be created or opened, another server
+    /// holds the directory, or the log is damaged before its end and --repair-log was not given; the message says
+    /// which and the exit code is that kind's (<see cref="CliExitCodes.For"/>).</exception>
+    private static void Open(KeyValueServer server)
+    {
+        try
+        {
+            server.Open();
+        }
+        catch (KeyValueStorageException e)
+        {
+            throw new CliException(CliExitCodes.For(e.Kind), e.Message, e);
+        }
+        catch (ProtectedModeException e)
+        {
+            throw new CliException(CliExitCodes.ProtectedMode, e.Message, e);
+        }
+    }
+
+    /// <summary>Where kv's data lives and what was loaded, for the line printed at start; null in memory.</summary>
+    private static string? Describe(KeyValueServer server) =>
+        server.Log is not { } log
+            ? null
+            : $"kv data in {server.DataDirectory} ({AppendOnlyLog.FileName}, fsync {log.Policy.ToName()}): " +
+              $"{server.Database.Store.Count} {(server.Database.Store.Count == 1 ? "key" : "keys")} loaded";
 
     /// <summary>
     /// Raises the descriptor limit to the hard one and, when even that cannot hold

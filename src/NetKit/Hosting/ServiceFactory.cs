@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using NetKit.Protocols;
 using NetKit.Protocols.Count;
 using NetKit.Protocols.Echo;
-using NetKit.Protocols.KeyValue;
 using NetKit.Protocols.Lines;
 using NetKit.Protocols.Time;
 using NetKit.Transport;
@@ -42,27 +41,12 @@ public static class ServiceFactory
             case "count":
                 factory = () => new CountProtocol(total => CountLog.Total(logger, total));
                 break;
-            case "kv":
-                var database = settings.Database
-                    ?? new KeyValueDatabase(settings.KeyValue with { MaxLineLength = settings.MaxLineLength }, settings.Store);
-                KeyValueMetrics.Track(database);
-                database.StartExpirySweep();
-                // A RESP bulk string may be far larger than a line: the connection may buffer one whole request.
-                var kvOptions = TcpOptions(endPoint, settings) with
-                {
-                    MaxBufferedInput = (int)Math.Min(int.MaxValue - 1, database.Options.MaxBulkLength + (1024 * 1024)),
-                    RefusalMessage = MaxClientsReached,
-                };
-                return new TcpServer(service.Name, info => new KeyValueProtocol(database, info), kvOptions, logger);
             default:
                 throw new ArgumentException($"unknown TCP service '{service.Name}'", nameof(service));
         }
 
         return new TcpServer(service.Name, factory, TcpOptions(endPoint, settings), logger);
     }
-
-    /// <summary>Redis's reply to a connection past maxclients, sent before it is closed.</summary>
-    private static readonly byte[] MaxClientsReached = "-ERR max number of clients reached\r\n"u8.ToArray();
 
     private static TcpServerOptions TcpOptions(IPEndPoint endPoint, ServiceSettings settings) =>
         new()

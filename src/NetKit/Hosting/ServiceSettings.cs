@@ -1,4 +1,3 @@
-using NetKit.Protocols.KeyValue;
 using NetKit.Protocols.Lines;
 using NetKit.Connections;
 using NetKit.Transport;
@@ -30,17 +29,8 @@ public sealed record ServiceSettings
     /// <summary>count: serve one connection, then stop.</summary>
     public bool Once { get; init; }
 
-    /// <summary>lines and kv: the longest line accepted.</summary>
+    /// <summary>Line-based services: the longest line accepted.</summary>
     public int MaxLineLength { get; init; } = LinesProtocol.DefaultMaxLineLength;
-
-    /// <summary>kv: the store to serve; a new empty one when null (ignored when <see cref="Database"/> is set).</summary>
-    public KeyValueStore? Store { get; init; }
-
-    /// <summary>kv: limits, password and memory cap for a database the factory creates.</summary>
-    public KeyValueOptions KeyValue { get; init; } = new();
-
-    /// <summary>kv: a database already opened (with its log replayed and attached); the factory makes one when null.</summary>
-    public KeyValueDatabase? Database { get; init; }
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

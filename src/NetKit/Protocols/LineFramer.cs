@@ -6,7 +6,7 @@ namespace NetKit.Protocols;
 /// Cuts a byte stream into <c>\n</c>-terminated lines for the line-based cores (lines, kv inline).
 /// Both cores share it so they agree byte for byte on framing, <c>\r\n</c> and the length limit.
 /// </summary>
-internal static class LineFramer
+public static class LineFramer
 {
     /// <summary>
     /// Reads the next line at <paramref name="reader"/>'s position. On <see cref="LineReadResult.Line"/>

@@ -1,7 +1,7 @@
 namespace NetKit.Protocols;
 
 /// <summary>What <see cref="LineFramer.TryReadLine"/> found at the reader's position.</summary>
-internal enum LineReadResult
+public enum LineReadResult
 {
     /// <summary>No complete line yet: keep the rest unconsumed and wait for more input.</summary>
     NeedMoreData,

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using NetKit.Connections;
 using NetKit.Protocols;
-using NetKit.Protocols.KeyValue;
+using NetKit.KeyValue;
 
 namespace NetKit.Tests.KeyValue;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using NetKit.Protocols.KeyValue;
+using NetKit.KeyValue;
 
 namespace NetKit.Tests.KeyValue;
 

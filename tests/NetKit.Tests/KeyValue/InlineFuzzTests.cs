@@ -1,6 +1,6 @@
 using System.Text;
 using CsCheck;
-using NetKit.Protocols.KeyValue;
+using NetKit.KeyValue;
 using NetKit.Tests.Protocols;
 
 namespace NetKit.Tests.KeyValue;

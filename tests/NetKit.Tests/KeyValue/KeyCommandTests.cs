@@ -1,4 +1,4 @@
-using NetKit.Protocols.KeyValue;
+using NetKit.KeyValue;
 using static NetKit.Tests.KeyValue.RespCommandRunner;
 
 namespace NetKit.Tests.KeyValue;

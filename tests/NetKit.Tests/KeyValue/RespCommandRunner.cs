@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 using NetKit.Protocols;
-using NetKit.Protocols.KeyValue;
+using NetKit.KeyValue;
 using NetKit.Connections;
 
 namespace NetKit.Tests.KeyValue;

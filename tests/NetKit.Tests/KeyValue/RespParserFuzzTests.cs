@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 using CsCheck;
-using NetKit.Protocols.KeyValue;
+using NetKit.KeyValue;
 using NetKit.Tests.Protocols;
 
 namespace NetKit.Tests.KeyValue;

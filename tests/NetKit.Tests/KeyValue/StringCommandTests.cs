@@ -1,5 +1,5 @@
 using System.Text;
-using NetKit.Protocols.KeyValue;
+using NetKit.KeyValue;
 using static NetKit.Tests.KeyValue.RespCommandRunner;
 
 namespace NetKit.Tests.KeyValue;

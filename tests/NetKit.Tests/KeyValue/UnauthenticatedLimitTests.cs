@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Net;
 using System.Text;
 using NetKit.Protocols;
-using NetKit.Protocols.KeyValue;
+using NetKit.KeyValue;
 using NetKit.Tests.KeyValue.Server;
 using NetKit.Tests.Transport;
 using NetKit.Connections;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using NetKit.Hosting;
+using NetKit.KeyValue;
 using NetKit.Load;
 using NetKit.Tests.Transport;
 using NetKit.Transport;
@@ -241,6 +242,6 @@ public sealed class LoadGeneratorTests
         LoadPayload.Echo => NetKitServices.Echo,
         LoadPayload.Lines => NetKitServices.Lines,
         LoadPayload.Count => NetKitServices.Count,
-        _ => NetKitServices.KeyValue,
+        _ => KeyValueService.Definition,
     };
 }

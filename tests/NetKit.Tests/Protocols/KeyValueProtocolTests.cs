@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text;
-using NetKit.Protocols.KeyValue;
+using NetKit.KeyValue;
 
 namespace NetKit.Tests.Protocols;
 

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using NetKit.Protocols;
 using NetKit.Protocols.Echo;
-using NetKit.Protocols.KeyValue;
+using NetKit.KeyValue;
 using NetKit.Protocols.Lines;
 using NetKit.Connections;
 

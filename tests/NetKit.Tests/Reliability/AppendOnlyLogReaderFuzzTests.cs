@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using CsCheck;
-using NetKit.Protocols.KeyValue;
-using NetKit.Protocols.KeyValue.Persistence;
+using NetKit.KeyValue;
+using NetKit.KeyValue.Persistence;
 using NetKit.Tests.KeyValue.Persistence;
 
 namespace NetKit.Tests.Reliability;

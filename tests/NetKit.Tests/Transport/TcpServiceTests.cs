@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using NetKit.Hosting;
-using NetKit.Protocols.KeyValue;
+using NetKit.KeyValue;
 using NetKit.Transport;
 
 namespace NetKit.Tests.Transport;
@@ -19,6 +19,9 @@ public abstract class TcpServiceTests
 
     private INetworkServer Start(ServiceDefinition service, ServiceSettings? settings = null) =>
         TestServers.Start(service, (settings ?? new ServiceSettings()) with { Model = Model });
+
+    private INetworkServer StartKv(ServiceSettings? settings = null, KeyValueStore? store = null) =>
+        TestServers.StartKeyValue((settings ?? new ServiceSettings()) with { Model = Model }, store);
 
     private static byte[] RandomBytes(int length, int seed)
     {
@@ -248,7 +251,7 @@ public abstract class TcpServiceTests
     [Fact]
     public async Task Kv_StoreIsSharedAcrossConnections()
     {
-        await using var server = Start(NetKitServices.KeyValue);
+        await using var server = StartKv();
         using var writer = await LoopbackClient.ConnectAsync(server.LocalEndPoint);
         using var reader = await LoopbackClient.ConnectAsync(server.LocalEndPoint);
 
@@ -262,7 +265,7 @@ public abstract class TcpServiceTests
     [Fact]
     public async Task Kv_UnknownCommand_GetsErrorAndTheConnectionGoesOn()
     {
-        await using var server = Start(NetKitServices.KeyValue);
+        await using var server = StartKv();
         using var client = await LoopbackClient.ConnectAsync(server.LocalEndPoint);
 
         await client.SendAsync("FLY away\nSET\nGET k\n");
@@ -273,7 +276,7 @@ public abstract class TcpServiceTests
     [Fact]
     public async Task Kv_ThousandPipelinedCommandsInOneWrite_AreAnsweredInOrder()
     {
-        await using var server = Start(NetKitServices.KeyValue);
+        await using var server = StartKv();
         using var client = await LoopbackClient.ConnectAsync(server.LocalEndPoint);
         var requests = new StringBuilder();
         var replies = new StringBuilder();
@@ -291,7 +294,7 @@ public abstract class TcpServiceTests
     [Fact]
     public async Task Kv_Quit_ClosesTheConnection()
     {
-        await using var server = Start(NetKitServices.KeyValue);
+        await using var server = StartKv();
         using var client = await LoopbackClient.ConnectAsync(server.LocalEndPoint);
 
         await client.SendAsync("SET a 1\nQUIT\n");
@@ -303,7 +306,7 @@ public abstract class TcpServiceTests
     [Fact]
     public async Task Kv_ConcurrentClients_EachSeeTheirOwnWrites()
     {
-        await using var server = Start(NetKitServices.KeyValue);
+        await using var server = StartKv();
 
         async Task ClientAsync(int id)
         {
@@ -483,7 +486,7 @@ public abstract class TcpServiceTests
     [Fact]
     public async Task IdleTimeout_DoesNotExecuteAHalfReceivedRequest()
     {
-        await using var server = Start(NetKitServices.KeyValue,
+        await using var server = StartKv(
             new ServiceSettings { IdleTimeout = TimeSpan.FromMilliseconds(300) });
         using (var cut = await LoopbackClient.ConnectAsync(server.LocalEndPoint))
         {
@@ -517,7 +520,7 @@ public abstract class TcpServiceTests
     public async Task Stop_LetsARequestInFlightFinish()
     {
         var grace = TimeSpan.FromSeconds(10);
-        await using var server = Start(NetKitServices.KeyValue, new ServiceSettings { ShutdownGracePeriod = grace });
+        await using var server = StartKv(new ServiceSettings { ShutdownGracePeriod = grace });
         using var idle = await LoopbackClient.ConnectAsync(server.LocalEndPoint);
         using var busy = await LoopbackClient.ConnectAsync(server.LocalEndPoint);
         await idle.SendAsync("GET k\n");
@@ -592,8 +595,8 @@ public abstract class TcpServiceTests
     public async Task Stop_PastTheGracePeriod_DoesNotExecuteAHalfReceivedRequest()
     {
         var store = new KeyValueStore();
-        await using var server = Start(NetKitServices.KeyValue,
-            new ServiceSettings { Store = store, ShutdownGracePeriod = TimeSpan.FromMilliseconds(300) });
+        await using var server = StartKv(
+            new ServiceSettings { ShutdownGracePeriod = TimeSpan.FromMilliseconds(300) }, store);
         using var client = await LoopbackClient.ConnectAsync(server.LocalEndPoint);
         await client.SendAsync("GET cut\nSET cut v");
         await client.ExpectAsync("(nil)\n");
@@ -602,7 +605,7 @@ public abstract class TcpServiceTests
         await client.ExpectClosedAsync(allowReset: true);
 
         // The same store served by another server shows what the first one executed.
-        await using var after = Start(NetKitServices.KeyValue, new ServiceSettings { Store = store });
+        await using var after = StartKv(store: store);
         using var check = await LoopbackClient.ConnectAsync(after.LocalEndPoint);
         await check.SendAsync("GET cut\n");
         await check.ExpectAsync("(nil)\n");

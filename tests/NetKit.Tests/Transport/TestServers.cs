@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using NetKit.Hosting;
+using NetKit.KeyValue;
 using NetKit.Transport;
 
 namespace NetKit.Tests.Transport;
@@ -10,7 +11,33 @@ public static class TestServers
 {
     public static INetworkServer Start(ServiceDefinition service, ServiceSettings settings)
     {
+        if (service == KeyValueService.Definition)
+        {
+            return StartKeyValue(settings);
+        }
+
         var server = ServiceFactory.Create(service, new IPEndPoint(IPAddress.Loopback, 0), settings, NullLoggerFactory.Instance);
+        server.Start();
+        return server;
+    }
+
+    /// <summary>A kv server over <paramref name="store"/> (a new one when null), in memory, with the shared settings.</summary>
+    public static INetworkServer StartKeyValue(ServiceSettings settings, KeyValueStore? store = null)
+    {
+        var server = new KeyValueServer(new KeyValueServerOptions
+        {
+            Port = 0,
+            Model = settings.Model,
+            MaxConnections = settings.MaxConnections,
+            MaxThreads = settings.MaxThreads,
+            IdleTimeout = settings.IdleTimeout,
+            ShutdownGracePeriod = settings.ShutdownGracePeriod,
+            OutputLimit = settings.OutputLimit,
+            TimeProvider = settings.TimeProvider,
+            MinRequestDataRate = settings.MinRequestDataRate,
+            MaxLineLength = settings.MaxLineLength,
+            Store = store,
+        });
         server.Start();
         return server;
     }

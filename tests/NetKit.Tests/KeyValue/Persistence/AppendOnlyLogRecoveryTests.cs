@@ -1,6 +1,6 @@
 using System.Text;
-using NetKit.Protocols.KeyValue;
-using NetKit.Protocols.KeyValue.Persistence;
+using NetKit.KeyValue;
+using NetKit.KeyValue.Persistence;
 
 namespace NetKit.Tests.KeyValue.Persistence;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
-using NetKit.Protocols.KeyValue;
-using NetKit.Protocols.KeyValue.Persistence;
+using NetKit.KeyValue;
+using NetKit.KeyValue.Persistence;
 
 namespace NetKit.Tests.KeyValue.Persistence;
 

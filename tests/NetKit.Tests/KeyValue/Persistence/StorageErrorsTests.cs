@@ -1,5 +1,5 @@
 using System.Text;
-using NetKit.Protocols.KeyValue.Persistence;
+using NetKit.KeyValue.Persistence;
 
 namespace NetKit.Tests.KeyValue.Persistence;
 

@@ -1,4 +1,4 @@
-using NetKit.Protocols.KeyValue;
+using NetKit.KeyValue;
 
 namespace NetKit.Tests.KeyValue.Server;
 
@@ -94,7 +94,7 @@ public class ConnectionCommandTests
             Assert.Equal("redis", map["server"].Text);
             Assert.Equal("7.2.0", map["version"].Text);
             Assert.Equal(2, map["proto"].Integer);
-            Assert.Equal(session.Protocol.Id, map["id"].Integer);
+            Assert.Equal(session.Protocol.Session.Id, map["id"].Integer);
             Assert.Equal("standalone", map["mode"].Text);
             Assert.Equal("master", map["role"].Text);
             Assert.Empty(map["modules"].Items!);
@@ -127,8 +127,8 @@ public class ConnectionCommandTests
     {
         using var session = new RespSession();
         using var other = session.Connect();
-        Assert.Equal(session.Protocol.Id, session.Call("CLIENT", "ID").Integer);
-        Assert.NotEqual(session.Protocol.Id, other.Call("CLIENT", "ID").Integer);
+        Assert.Equal(session.Protocol.Session.Id, session.Call("CLIENT", "ID").Integer);
+        Assert.NotEqual(session.Protocol.Session.Id, other.Call("CLIENT", "ID").Integer);
 
         Assert.True(session.Call("CLIENT", "GETNAME").IsNull);
         Assert.Equal("+OK\r\n", session.Raw("client", "setname", "worker-7"));
@@ -138,7 +138,7 @@ public class ConnectionCommandTests
         Assert.Equal("worker-7", session.Call("CLIENT", "GETNAME").Text);
 
         string info = session.Call("CLIENT", "INFO").Text!;
-        Assert.StartsWith($"id={session.Protocol.Id} addr=", info, StringComparison.Ordinal);
+        Assert.StartsWith($"id={session.Protocol.Session.Id} addr=", info, StringComparison.Ordinal);
         Assert.Contains(" name=worker-7 ", info, StringComparison.Ordinal);
         Assert.Contains(" cmd=client ", info, StringComparison.Ordinal);
         Assert.EndsWith(" user=default redir=-1 resp=2\n", info, StringComparison.Ordinal);
@@ -166,14 +166,14 @@ public class ConnectionCommandTests
             ["id", "addr", "laddr", "fd", "name", "age", "idle", "flags", "db", "sub", "psub", "ssub", "multi", "qbuf", "qbuf-free",
              "argv-mem", "multi-mem", "obl", "oll", "omem", "tot-mem", "events", "cmd", "user", "redir", "resp"],
             names);
-        Assert.Equal($"id={second.Protocol.Id}", fields[0]);
+        Assert.Equal($"id={second.Protocol.Session.Id}", fields[0]);
         Assert.Contains("name=second", fields);
         Assert.Contains("cmd=ping", fields);
         Assert.Contains("flags=N", fields);
 
         // Filtered by id, and by type.
-        string one = first.Call("CLIENT", "LIST", "ID", second.Protocol.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Text!;
-        Assert.StartsWith($"id={second.Protocol.Id} ", one, StringComparison.Ordinal);
+        string one = first.Call("CLIENT", "LIST", "ID", second.Protocol.Session.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Text!;
+        Assert.StartsWith($"id={second.Protocol.Session.Id} ", one, StringComparison.Ordinal);
         Assert.Single(one.TrimEnd('\n').Split('\n'));
         Assert.Equal(2, first.Call("CLIENT", "LIST", "TYPE", "normal").Text!.TrimEnd('\n').Split('\n').Length);
         Assert.Equal(string.Empty, first.Call("CLIENT", "LIST", "TYPE", "pubsub").Text);

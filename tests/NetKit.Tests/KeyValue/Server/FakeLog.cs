@@ -1,4 +1,4 @@
-using NetKit.Protocols.KeyValue;
+using NetKit.KeyValue;
 
 namespace NetKit.Tests.KeyValue.Server;
 

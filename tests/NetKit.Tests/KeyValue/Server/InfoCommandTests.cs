@@ -1,5 +1,5 @@
 using System.Globalization;
-using NetKit.Protocols.KeyValue;
+using NetKit.KeyValue;
 
 namespace NetKit.Tests.KeyValue.Server;
 
@@ -78,6 +78,30 @@ public class InfoCommandTests
     }
 
     [Fact]
+    public void CommandStatsArePerServer_AndKeepTheCountsOfClosedClients()
+    {
+        using var first = new RespSession();
+        using var second = new RespSession();
+        first.Call("SET", "k", "v");
+        using (var other = first.Connect())
+        {
+            other.Call("GET", "k");
+            other.Call("GET", "missing");
+        }
+
+        var stats = Info(first, "commandstats")["Commandstats"];
+        Assert.Equal("calls=1,usec=0,usec_per_call=0.00,rejected_calls=0,failed_calls=0", stats["cmdstat_set"]);
+        Assert.Equal("calls=2,usec=0,usec_per_call=0.00,rejected_calls=0,failed_calls=0", stats["cmdstat_get"]);
+        Assert.Equal((1, 1), (first.Database.KeyspaceHits, first.Database.KeyspaceMisses));
+        // The INFO just run counts too: SET, GET, GET, INFO.
+        Assert.Equal(4, first.Database.TotalCommands);
+
+        // A second server in the same process has counted nothing of the first's.
+        Assert.Equal(["cmdstat_info"], Info(second, "commandstats")["Commandstats"].Keys);
+        Assert.Equal((0, 0), (second.Database.KeyspaceHits, second.Database.KeyspaceMisses));
+    }
+
+    [Fact]
     public void AllAndEverythingAddCommandStats()
     {
         using var session = new RespSession();
@@ -90,7 +114,6 @@ public class InfoCommandTests
             Assert.Contains("Server", info.Keys);
             Assert.Contains("Keyspace", info.Keys);
             string get = info["Commandstats"]["cmdstat_get"];
-            // The counts are process-wide (one command table), so other tests add to them.
             Assert.Matches("^calls=[1-9][0-9]*,usec=0,usec_per_call=0.00,rejected_calls=0,failed_calls=0$", get);
         }
 

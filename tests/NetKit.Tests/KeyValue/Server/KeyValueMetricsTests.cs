@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using NetKit.Protocols.KeyValue;
+using NetKit.KeyValue;
 using NetKit.Transport;
 
 namespace NetKit.Tests.KeyValue.Server;

@@ -1,45 +1,35 @@
-using System.Net;
-using Microsoft.Extensions.Logging.Abstractions;
-using NetKit.Hosting;
-using NetKit.Protocols.KeyValue;
-using NetKit.Transport;
+using NetKit.KeyValue;
 
 namespace NetKit.Tests.KeyValue.Server;
 
 /// <summary>A kv server in this process on a free loopback port, for real clients to talk to.</summary>
 public sealed class KvTestServer : IAsyncDisposable
 {
-    private readonly INetworkServer _server;
+    private readonly KeyValueServer _server;
 
-    private KvTestServer(INetworkServer server, KeyValueDatabase? database)
+    private KvTestServer(KeyValueServer server)
     {
         _server = server;
-        Database = database;
     }
 
-    /// <summary>The database when the test built it (a password server); null for the factory-built one.</summary>
-    public KeyValueDatabase? Database { get; }
+    public KeyValueDatabase Database => _server.Database;
 
-    public int Port => _server.LocalEndPoint.Port;
+    public int Port => _server.EndPoint.Port;
 
     public string Address => $"127.0.0.1:{Port}";
 
     /// <summary>The server exactly as <c>netkit kv serve</c> builds it.</summary>
-    public static KvTestServer Start()
-    {
-        var server = ServiceFactory.Create(NetKitServices.KeyValue, new IPEndPoint(IPAddress.Loopback, 0), new ServiceSettings(), NullLoggerFactory.Instance);
-        server.Start();
-        return new KvTestServer(server, null);
-    }
+    public static KvTestServer Start() => Start(new KeyValueServerOptions { Port = 0 });
 
-    /// <summary>A server whose clients must AUTH with <paramref name="password"/>. Built by hand because
-    /// <see cref="ServiceSettings"/> has no password setting yet.</summary>
-    public static KvTestServer StartWithPassword(string password)
+    /// <summary>A server whose clients must AUTH with <paramref name="password"/>.</summary>
+    public static KvTestServer StartWithPassword(string password) =>
+        Start(new KeyValueServerOptions { Port = 0, RequirePass = password });
+
+    private static KvTestServer Start(KeyValueServerOptions options)
     {
-        var database = new KeyValueDatabase(new KeyValueOptions { RequirePass = password });
-        var server = new TcpServer("kv", info => new KeyValueProtocol(database, info), new TcpServerOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, 0) });
+        var server = new KeyValueServer(options);
         server.Start();
-        return new KvTestServer(server, database);
+        return new KvTestServer(server);
     }
 
     public async ValueTask DisposeAsync()
@@ -47,6 +37,5 @@ public sealed class KvTestServer : IAsyncDisposable
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await _server.StopAsync(deadline.Token);
         await _server.DisposeAsync();
-        Database?.Dispose();
     }
 }

@@ -1,5 +1,5 @@
 using System.Net;
-using NetKit.Protocols.KeyValue;
+using NetKit.KeyValue;
 
 namespace NetKit.Tests.KeyValue.Server;
 

@@ -136,7 +136,7 @@ public class StackExchangeRedisTests
     public async Task PasswordServerWithoutThePasswordDoesNotServe()
     {
         await using var server = KvTestServer.StartWithPassword("correct horse");
-        server.Database!.Store.Set("k"u8, "secret"u8);
+        server.Database.Store.Set("k"u8, "secret"u8);
         var options = ConfigurationOptions.Parse($"{server.Address},abortConnect=false,connectTimeout=2000,syncTimeout=2000,asyncTimeout=2000");
         options.Password = "wrong";
         await using var redis = await ConnectionMultiplexer.ConnectAsync(options).WaitAsync(TimeSpan.FromSeconds(20));

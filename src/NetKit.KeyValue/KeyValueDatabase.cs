@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using NetKit.Connections;
+
+namespace NetKit.KeyValue;
+
+/// <summary>
+/// One kv server's shared state: the store, its limits and password, the log that makes it durable, the
+/// connected clients' sessions (for CLIENT LIST and INFO) and the counters INFO reports, summed over them
+/// when read. Every connection's <see cref="KeyValueProtocol"/> runs against one of these.
+/// </summary>
+public sealed class KeyValueDatabase : IDisposable
+{
+    private readonly ConcurrentDictionary<long, ClientSession> _clients = new();
+    // Held while a closing session's counts move into _closed and while the counts are summed, so a sum
+    // never sees a session both ways or neither.
+    private readonly Lock _countersGate = new();
+    private readonly SessionCounters _closed = new();
+    private readonly byte[]? _password;
+    private Timer? _expirySweep;
+    private long _nextClientId;
+    private long _totalConnections;
+
+    public KeyValueDatabase(KeyValueOptions? options = null, KeyValueStore? store = null)
+    {
+        Options = options ?? new KeyValueOptions();
+        Store = store ?? new KeyValueStore();
+        // Kept as a hash: comparing digests of equal length takes the same time whatever the guess,
+        // its length included (a plain fixed-time compare returns early on a length mismatch).
+        _password = Options.RequirePass is null ? null
+            : System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Options.RequirePass));
+        StartedAtMs = Store.NowMs;
+    }
+
+    public KeyValueOptions Options { get; }
+
+    public KeyValueStore Store { get; }
+
+    /// <summary>The append-only log, once attached; null while the data is in memory only.</summary>
+    public IKeyValueLog? Log { get; private set; }
+
+    public long StartedAtMs { get; }
+
+    public bool RequiresPassword => _password is not null;
+
+    public int ConnectedClients => _clients.Count;
+
+    public long TotalConnections => Volatile.Read(ref _totalConnections);
+
+    public long TotalCommands => SumCounters().Commands;
+
+    public long KeyspaceHits => SumCounters().KeyspaceHits;
+
+    public long KeyspaceMisses => SumCounters().KeyspaceMisses;
+
+    /// <summary>True when writes that add data must be refused (<c>--maxmemory</c>).</summary>
+    public bool IsOverMaxMemory => Options.MaxMemory > 0 && Store.UsedBytes >= Options.MaxMemory;
+
+    /// <summary>Makes the database durable: every change from now on is journaled to <paramref name="log"/>.</summary>
+    public void AttachLog(IKeyValueLog log)
+    {
+        Log = log;
+        Store.Journal = log;
+    }
+
+    /// <summary>Starts the active expiry sweep, so expired keys free their memory without being read.</summary>
+    public void StartExpirySweep(TimeSpan? period = null)
+    {
+        var every = period ?? TimeSpan.FromMilliseconds(100);
+        _expirySweep ??= new Timer(static state => SweepExpired((KeyValueStore)state!), Store, every, every);
+    }
+
+    /// <summary>Compares a password with the configured one in constant time.</summary>
+    public bool CheckPassword(ReadOnlySpan<byte> candidate)
+    {
+        if (_password is null)
+        {
+            return false;
+        }
+
+        Span<byte> digest = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(candidate, digest);
+        return System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(digest, _password);
+    }
+
+    public IEnumerable<ClientSession> Clients => _clients.Values;
+
+    /// <summary>A new client's session, listed until <see cref="Disconnect"/>.</summary>
+    internal ClientSession Connect(ConnectionInfo? connection)
+    {
+        var session = new ClientSession(Interlocked.Increment(ref _nextClientId), connection, Store.NowMs, !RequiresPassword);
+        _clients[session.Id] = session;
+        Interlocked.Increment(ref _totalConnections);
+        return session;
+    }
+
+    internal void Disconnect(ClientSession session)
+    {
+        lock (_countersGate)
+        {
+            if (_clients.TryRemove(session.Id, out _))
+            {
+                session.Counters.AddTo(_closed);
+            }
+        }
+    }
+
+    /// <summary>Every client's counters, the closed ones' included, added up now.</summary>
+    internal SessionCounters SumCounters()
+    {
+        var total = new SessionCounters();
+        lock (_countersGate)
+        {
+            _closed.AddTo(total);
+            foreach (var session in _clients.Values)
+            {
+                session.Counters.AddTo(total);
+            }
+        }
+
+        return total;
+    }
+
+    public void Dispose()
+    {
+        _expirySweep?.Dispose();
+        _expirySweep = null;
+    }
+
+    private static void SweepExpired(KeyValueStore store)
+    {
+        // As Redis's active expiry: keep sweeping while a good share of what was checked had expired,
+        // within a small budget per tick so the sweep never stalls writers for long.
+        for (int round = 0; round < 16; round++)
+        {
+            if (store.SweepExpired(200) < 50)
+            {
+                break;
+            }
+        }
+    }
+}

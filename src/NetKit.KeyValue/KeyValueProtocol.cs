@@ -1,0 +1,419 @@
+using System.Buffers;
+using NetKit.Connections;
+using NetKit.Protocols;
+using System.Text;
+
+namespace NetKit.KeyValue;
+
+/// <summary>
+/// The kv service's connection core. Each request is recognised by its first byte: <c>*</c> starts a
+/// RESP2 multibulk request, answered in RESP (so redis-cli, redis-benchmark and client libraries work);
+/// anything else is an inline line in the seed's text protocol (<c>SET key value</c> → <c>OK</c>,
+/// <c>GET key</c> → the value or <c>(nil)</c>). The complete requests in the input are executed in one
+/// call and their replies go to the same output, so a pipelining client gets its replies in one send —
+/// up to <see cref="KeyValueOptions.MaxOutputPerCall"/>, where the call stops with
+/// <see cref="ProtocolStep.Full"/> and the transport sends before calling again with the rest.
+/// </summary>
+public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
+{
+    /// <summary>The default limit on an inline request line's content, in bytes (64 KiB).</summary>
+    public const int DefaultMaxLineLength = 64 * 1024;
+
+    private readonly KeyValueDatabase _database;
+    private readonly CommandTable _commands = CommandTable.Default;
+    private readonly RespRequestParser _resp;
+    private readonly int _maxLineLength;
+    private readonly long _maxOutputPerCall;
+    private readonly CountingBufferWriter _output = new();
+    private ArgRange[] _inlineArgs = new ArgRange[8];
+    private bool _atRequestBoundary = true;
+    private long _awaitingDurable;
+    private int _disposed;
+
+    /// <summary>A connection to a database of its own over <paramref name="store"/> (no password, no log).</summary>
+    public KeyValueProtocol(KeyValueStore store, int maxLineLength = DefaultMaxLineLength)
+        : this(new KeyValueDatabase(new KeyValueOptions { MaxLineLength = maxLineLength }, store ?? throw new ArgumentNullException(nameof(store))))
+    {
+    }
+
+    /// <param name="database">The data and settings, shared with the server's other connections.</param>
+    /// <param name="connection">The connection served, for CLIENT LIST; null when there is no socket (tests).</param>
+    public KeyValueProtocol(KeyValueDatabase database, ConnectionInfo? connection = null)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(database.Options.MaxLineLength);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(database.Options.MaxOutputPerCall);
+        _database = database;
+        _maxLineLength = database.Options.MaxLineLength;
+        _maxOutputPerCall = database.Options.MaxOutputPerCall;
+        _resp = new RespRequestParser(database.Options.MaxBulkLength, database.Options.MaxArrayLength);
+        Session = database.Connect(connection);
+    }
+
+    /// <summary>The client's state: id, name, authentication, counters.</summary>
+    public ClientSession Session { get; }
+
+    internal KeyValueDatabase Database => _database;
+
+    /// <inheritdoc />
+    public bool AtRequestBoundary => _atRequestBoundary;
+
+    /// <inheritdoc />
+    public ProtocolStep Process(ReadOnlySequence<byte> input, bool endOfStream, IBufferWriter<byte> output)
+    {
+        _output.Start(output);
+        try
+        {
+            var step = ProcessRequests(input, endOfStream, _output);
+            return _awaitingDurable == 0 ? step : step with { RepliesReady = RepliesReady() };
+        }
+        finally
+        {
+            _output.Stop();
+        }
+    }
+
+    /// <summary>The replies of this call acknowledge writes: they may leave once the last is in the log.</summary>
+    private ValueTask RepliesReady()
+    {
+        long sequence = _awaitingDurable;
+        _awaitingDurable = 0;
+        return _database.Log is { } log ? log.WaitDurableAsync(sequence, CancellationToken.None) : ValueTask.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _database.Disconnect(Session);
+        }
+    }
+
+    private ProtocolStep ProcessRequests(ReadOnlySequence<byte> input, bool endOfStream, CountingBufferWriter output)
+    {
+        long consumed = 0;
+        ReadOnlySequence<byte> remaining = input;
+        while (true)
+        {
+            var reader = new SequenceReader<byte>(remaining);
+            if (!reader.TryPeek(out byte first))
+            {
+                _atRequestBoundary = true;
+                return endOfStream ? ProtocolStep.CloseAfter(consumed) : ProtocolStep.Continue(consumed);
+            }
+
+            if (output.Written >= _maxOutputPerCall && consumed > 0)
+            {
+                // Stopped before the next request: a client that pipelines faster than it reads gets its
+                // replies through back-pressure instead of making the server build them all at once.
+                _atRequestBoundary = true;
+                return ProtocolStep.Full(consumed);
+            }
+
+            if (first == (byte)'*')
+            {
+                bool unauthenticated = !Session.Authenticated && _database.RequiresPassword;
+                switch (_resp.TryParse(remaining, unauthenticated, out long length, out string? error))
+                {
+                    case RespParseStatus.Complete:
+                        if (ConnectionThread.MustNotBlock && MayBlock(remaining, _resp.ArgumentCount > 0 ? _resp.Arguments[0] : default))
+                        {
+                            // Parsed again on the other thread: rare, and cheaper than keeping the parse.
+                            return ProtocolStep.RunElsewhere(consumed);
+                        }
+
+                        bool close = ExecuteResp(remaining.Slice(0, length), output);
+                        consumed += length;
+                        remaining = remaining.Slice(length);
+                        if (close)
+                        {
+                            _atRequestBoundary = true;
+                            return ProtocolStep.CloseAfter(consumed);
+                        }
+
+                        continue;
+
+                    case RespParseStatus.Incomplete:
+                        if (endOfStream)
+                        {
+                            // A request cut off by the end of the stream can never complete.
+                            _resp.Reset();
+                            _atRequestBoundary = true;
+                            return ProtocolStep.CloseAfter(input.Length);
+                        }
+
+                        _atRequestBoundary = false;
+                        return ProtocolStep.Continue(consumed);
+
+                    default:
+                        new ReplyWriter(output, ReplyMode.Resp).Error("ERR " + error);
+                        _atRequestBoundary = true;
+                        return ProtocolStep.CloseAfter(input.Length);
+                }
+            }
+
+            if (_resp.InProgress)
+            {
+                // The input no longer starts with the request the parser was in the middle of.
+                _resp.Reset();
+            }
+
+            switch (LineFramer.TryReadLine(ref reader, endOfStream, _maxLineLength, out ReadOnlySequence<byte> line))
+            {
+                case LineReadResult.Line:
+                    if (ConnectionThread.MustNotBlock && MayBlockInline(line))
+                    {
+                        return ProtocolStep.RunElsewhere(consumed);
+                    }
+
+                    bool quit = ExecuteInline(line, output);
+                    consumed += reader.Consumed;
+                    remaining = remaining.Slice(reader.Consumed);
+                    if (quit)
+                    {
+                        _atRequestBoundary = true;
+                        // Commands pipelined after QUIT are never executed.
+                        return ProtocolStep.CloseAfter(consumed);
+                    }
+
+                    continue;
+
+                case LineReadResult.TooLong:
+                    output.Write("ERR line too long\n"u8);
+                    _atRequestBoundary = true;
+                    return ProtocolStep.CloseAfter(input.Length);
+
+                default:
+                    _atRequestBoundary = false;
+                    return endOfStream ? ProtocolStep.CloseAfter(input.Length) : ProtocolStep.Continue(consumed);
+            }
+        }
+    }
+
+    private bool ExecuteResp(in ReadOnlySequence<byte> request, IBufferWriter<byte> output)
+    {
+        if (_resp.ArgumentCount == 0)
+        {
+            // "*0\r\n" and "*-1\r\n" are empty requests: Redis skips them without a reply.
+            return false;
+        }
+
+        byte[]? rented = null;
+        try
+        {
+            var bytes = LineFramer.AsSpan(request, ref rented);
+            var context = new CommandContext(Session, _database, new ReplyWriter(output, ReplyMode.Resp), bytes, _resp.Arguments);
+            Dispatch(ref context);
+            return context.CloseConnection;
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <returns>True when the command asks to close the connection.</returns>
+    private bool ExecuteInline(in ReadOnlySequence<byte> line, IBufferWriter<byte> output)
+    {
+        byte[]? rented = null;
+        try
+        {
+            return ExecuteInline(LineFramer.AsSpan(line, ref rented), output);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private bool ExecuteInline(ReadOnlySpan<byte> line, IBufferWriter<byte> output)
+    {
+        var reply = new ReplyWriter(output, ReplyMode.Text);
+        int start = IndexOfNonSpace(line, 0);
+        if (start < 0)
+        {
+            // As in Redis: redis-cli --pipe sends empty lines and expects no reply to them.
+            return false;
+        }
+
+        int nameEnd = line[start..].IndexOfAny((byte)' ', (byte)'\t');
+        nameEnd = nameEnd < 0 ? line.Length : start + nameEnd;
+        ReadOnlySpan<byte> name = line[start..nameEnd];
+        int argsStart = IndexOfNonSpace(line, nameEnd);
+
+        // The seed's text protocol: SET's value is the rest of the line, spaces included, and GET and
+        // SET keep their own usage errors.
+        if (Ascii.EqualsIgnoreCase(name, "SET"u8))
+        {
+            int keyEnd = argsStart < 0 ? -1 : line[argsStart..].IndexOf((byte)' ');
+            if (keyEnd <= 0 || argsStart + keyEnd + 1 >= line.Length)
+            {
+                reply.Error("ERR usage: SET <key> <value>"u8);
+                return false;
+            }
+
+            keyEnd += argsStart;
+            return DispatchInline(line, start, name.Length, [new ArgRange(argsStart, keyEnd - argsStart), new ArgRange(keyEnd + 1, line.Length - keyEnd - 1)], reply);
+        }
+
+        if (Ascii.EqualsIgnoreCase(name, "GET"u8))
+        {
+            int keyEnd = argsStart < 0 ? -1 : line[argsStart..].IndexOf((byte)' ');
+            int keyLength = argsStart < 0 ? 0 : keyEnd < 0 ? line.Length - argsStart : keyEnd;
+            // Trailing spaces are forgiven; a second word is not, since inline keys cannot contain spaces.
+            bool extra = keyEnd >= 0 && IndexOfNonSpace(line, argsStart + keyEnd) >= 0;
+            if (keyLength == 0 || extra)
+            {
+                reply.Error("ERR usage: GET <key>"u8);
+                return false;
+            }
+
+            return DispatchInline(line, start, name.Length, [new ArgRange(argsStart, keyLength)], reply);
+        }
+
+        if (Ascii.EqualsIgnoreCase(name, "QUIT"u8))
+        {
+            return true;
+        }
+
+        if (!_commands.TryGet(name, out _))
+        {
+            reply.Error("ERR unknown command"u8);
+            return false;
+        }
+
+        // Any other command inline: arguments split on spaces, as Redis's inline form.
+        int count = 0;
+        int i = argsStart;
+        while (i >= 0 && i < line.Length)
+        {
+            int end = line[i..].IndexOfAny((byte)' ', (byte)'\t');
+            end = end < 0 ? line.Length : i + end;
+            if (count == _inlineArgs.Length)
+            {
+                Array.Resize(ref _inlineArgs, count * 2);
+            }
+
+            _inlineArgs[count++] = new ArgRange(i, end - i);
+            i = IndexOfNonSpace(line, end);
+        }
+
+        return DispatchInline(line, start, name.Length, _inlineArgs.AsSpan(0, count), reply);
+    }
+
+    private bool DispatchInline(ReadOnlySpan<byte> line, int nameStart, int nameLength, ReadOnlySpan<ArgRange> arguments, ReplyWriter reply)
+    {
+        Span<ArgRange> all = arguments.Length < 16 ? stackalloc ArgRange[arguments.Length + 1] : new ArgRange[arguments.Length + 1];
+        all[0] = new ArgRange(nameStart, nameLength);
+        arguments.CopyTo(all[1..]);
+        var context = new CommandContext(Session, _database, reply, line, all);
+        Dispatch(ref context);
+        return context.CloseConnection;
+    }
+
+    private void Dispatch(ref CommandContext context)
+    {
+        var reply = context.Reply;
+        if (!_commands.TryGet(context[0], out CommandSpec? spec))
+        {
+            reply.Error(UnknownCommand(ref context));
+            return;
+        }
+
+        if (!spec.AcceptsArgumentCount(context.Count))
+        {
+            context.WrongArity();
+            return;
+        }
+
+        if (!Session.Authenticated && (spec.Flags & CommandFlags.NoAuth) == 0)
+        {
+            reply.Error("NOAUTH Authentication required."u8);
+            return;
+        }
+
+        if ((spec.Flags & CommandFlags.Write) != 0 && _database.Log?.LastWriteError is { } logError)
+        {
+            // An acknowledged write must be durable: while the log cannot be written, refuse writes up
+            // front rather than take them and fail their replies.
+            reply.Error($"MISCONF Errors writing to the AOF file: {logError}");
+            return;
+        }
+
+        if ((spec.Flags & CommandFlags.DenyOom) != 0 && _database.IsOverMaxMemory)
+        {
+            reply.Error("OOM command not allowed when used memory > 'maxmemory'."u8);
+            return;
+        }
+
+        Session.Counters.CountCommand(spec.Index);
+        Session.LastCommand = spec.Name;
+        Session.LastCommandAtMs = _database.Store.NowMs;
+        spec.Handler(ref context);
+        if ((spec.Flags & CommandFlags.Write) != 0 && _database.Log is { } log)
+        {
+            _awaitingDurable = log.AppendedSequence;
+        }
+    }
+
+    private static string UnknownCommand(ref CommandContext context)
+    {
+        var message = new StringBuilder("ERR unknown command '");
+        message.Append(Truncate(context[0])).Append("', with args beginning with: ");
+        for (int i = 1; i < context.Count && i < 16; i++)
+        {
+            message.Append('\'').Append(Truncate(context[i])).Append("' ");
+        }
+
+        return message.ToString();
+
+        static string Truncate(ReadOnlySpan<byte> text) => Encoding.UTF8.GetString(text.Length > 128 ? text[..128] : text);
+    }
+
+    /// <summary>Whether the request whose name lies at <paramref name="name"/> may block (see <see cref="CommandFlags.MayBlock"/>).</summary>
+    private bool MayBlock(in ReadOnlySequence<byte> request, ArgRange name)
+    {
+        if (name.Length is 0 or > 32)
+        {
+            return false;
+        }
+
+        Span<byte> bytes = stackalloc byte[name.Length];
+        request.Slice(name.Start, name.Length).CopyTo(bytes);
+        return _commands.TryGet(bytes, out var spec) && (spec.Flags & CommandFlags.MayBlock) != 0;
+    }
+
+    private bool MayBlockInline(in ReadOnlySequence<byte> line)
+    {
+        Span<byte> start = stackalloc byte[40];
+        int length = (int)Math.Min(line.Length, start.Length);
+        line.Slice(0, length).CopyTo(start);
+        var text = start[..length];
+        int first = IndexOfNonSpace(text, 0);
+        if (first < 0)
+        {
+            return false;
+        }
+
+        int end = text[first..].IndexOfAny((byte)' ', (byte)'\t');
+        var name = end < 0 ? text[first..] : text.Slice(first, end);
+        return _commands.TryGet(name, out var spec) && (spec.Flags & CommandFlags.MayBlock) != 0;
+    }
+
+    private static int IndexOfNonSpace(ReadOnlySpan<byte> line, int from)
+    {
+        if (from < 0 || from >= line.Length)
+        {
+            return -1;
+        }
+
+        int i = line[from..].IndexOfAnyExcept((byte)' ', (byte)'\t');
+        return i < 0 ? -1 : from + i;
+    }
+}

@@ -1,0 +1,268 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using NetKit.Connections;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Win32.SafeHandles;
+
+namespace NetKit.KeyValue.Persistence;
+
+// Rewriting (compaction): the snapshot on a thread of its own, the side buffer of changes made meanwhile, the switch-over between two batches.
+public sealed partial class AppendOnlyLog
+{
+    /// <inheritdoc />
+    public bool TryStartRewrite()
+    {
+        TaskCompletionSource<bool> done;
+        lock (_gate)
+        {
+            if (_rewriting || _stopping || _disposed)
+            {
+                return false;
+            }
+
+            // From here on every batch is also copied for the new file, so whatever the snapshot misses
+            // (it starts after this) is appended after it.
+            _rewriting = true;
+            _capturing = true;
+            _rewriteAbandoned = false;
+            _rewriteEpoch++;
+            lock (_sideGate)
+            {
+                _side.Reset();
+                _sideEpoch = _rewriteEpoch;
+            }
+
+            done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _lastRewrite = done.Task;
+        }
+
+        PersistenceLog.RewriteStarted(_logger, CurrentSize);
+        _ = Task.Factory.StartNew(() => RunRewrite(done), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        return true;
+    }
+
+    private void MaybeStartAutoRewrite()
+    {
+        if (AutoRewritePercentage <= 0)
+        {
+            return;
+        }
+
+        long size = CurrentSize;
+        long baseSize = BaseSize;
+        if (size >= AutoRewriteMinSize
+            && size - baseSize >= baseSize * AutoRewritePercentage / 100
+            && Environment.TickCount64 - _lastRewriteFailedTicks >= AutoRewriteRetryDelayMs)
+        {
+            TryStartRewrite();
+        }
+    }
+
+    private void CaptureForRewrite(ReadOnlySpan<byte> batch, long epoch)
+    {
+        lock (_sideGate)
+        {
+            if (_sideEpoch != epoch)
+            {
+                return;
+            }
+
+            if (_side.Length + (long)batch.Length <= MaxRewriteBufferBytes)
+            {
+                _side.Append(batch);
+                return;
+            }
+        }
+
+        lock (_gate)
+        {
+            lock (_sideGate)
+            {
+                if (_finishRequest is not null)
+                {
+                    // The snapshot is done and the rest is about to be appended: let it finish.
+                    _side.Append(batch);
+                    return;
+                }
+
+                _capturing = false;
+                _rewriteAbandoned = true;
+                _side.Reset();
+            }
+        }
+    }
+
+    /// <summary>The rewrite thread: snapshot into the temp file, drain the side buffer, sync, hand over.</summary>
+    private void RunRewrite(TaskCompletionSource<bool> done)
+    {
+        long started = Stopwatch.GetTimestamp();
+        SafeFileHandle? handle = null;
+        FileStream? stream = null;
+        var token = _shutdown.Token;
+        try
+        {
+            File.Delete(_rewritePath);
+            handle = File.OpenHandle(_rewritePath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
+            stream = new FileStream(handle, FileAccess.ReadWrite, bufferSize: 0);
+            long length = 0;
+            var chunk = new LogBuffer(SnapshotChunk + 64 * 1024);
+            foreach (var (key, value, expiresAtMs) in _store.Entries())
+            {
+                chunk.WriteSet(key, value, expiresAtMs);
+                if (chunk.Length >= SnapshotChunk)
+                {
+                    length += WriteRewriteChunk(handle, chunk, length);
+                    token.ThrowIfCancellationRequested();
+                    ThrowIfAbandoned();
+                }
+            }
+
+            length += WriteRewriteChunk(handle, chunk, length);
+            AfterSnapshotForTests?.Invoke();
+
+            // Catch up with what was written meanwhile, so the writer's final step (while replies under
+            // `always` wait) has little left to copy.
+            var drained = new LogBuffer();
+            for (int round = 0; round < 8; round++)
+            {
+                token.ThrowIfCancellationRequested();
+                ThrowIfAbandoned();
+                lock (_sideGate)
+                {
+                    (_side, drained) = (drained, _side);
+                }
+
+                int count = drained.Length;
+                length += WriteRewriteChunk(handle, drained, length);
+                if (count < SnapshotChunk)
+                {
+                    break;
+                }
+            }
+
+            Fsync(stream);
+            var result = new RewriteResult(handle, stream, length, done, started);
+            lock (_gate)
+            {
+                ThrowIfAbandoned();
+                token.ThrowIfCancellationRequested();
+                _finishRequest = result;
+            }
+
+            _work.Set();
+        }
+        catch (Exception e)
+        {
+            stream?.Dispose();
+            handle?.Dispose();
+            AbandonRewrite(done, e is OperationCanceledException ? null : e,
+                e is OperationCanceledException ? "the log is closing" : e.Message);
+        }
+    }
+
+    private void ThrowIfAbandoned()
+    {
+        if (Volatile.Read(ref _rewriteAbandoned))
+        {
+            throw new IOException($"writes during the rewrite outgrew its buffer ({MaxRewriteBufferBytes} bytes)");
+        }
+    }
+
+    private long WriteRewriteChunk(SafeFileHandle handle, LogBuffer chunk, long offset)
+    {
+        int count = chunk.Length;
+        if (count > 0)
+        {
+            RandomAccess.Write(handle, chunk.WrittenSpan, offset);
+            Interlocked.Add(ref _bytesWritten, count);
+            PersistenceMetrics.LogBytesWritten.Add(count);
+        }
+
+        chunk.Reset();
+        return count;
+    }
+
+    private void AbandonRewrite(TaskCompletionSource<bool> done, Exception? error, string reason)
+    {
+        try
+        {
+            File.Delete(_rewritePath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Deleted on the next open.
+        }
+
+        lock (_gate)
+        {
+            _capturing = false;
+            _rewriting = false;
+        }
+
+        lock (_sideGate)
+        {
+            _side.Reset();
+        }
+
+        _lastRewriteOk = false;
+        _lastRewriteFailedTicks = Environment.TickCount64;
+        PersistenceLog.RewriteFailed(_logger, error is null || StorageErrors.IsExpected(error) ? null : error, reason);
+        done.TrySetResult(false);
+    }
+
+    /// <summary>On the writer, between batches: the rest of the side buffer, fsync, rename, switch files.</summary>
+    private void FinishRewrite(RewriteResult result)
+    {
+        long before = CurrentSize;
+        try
+        {
+            lock (_gate)
+            {
+                // No batch is in progress (this is the writer), so the side buffer holds everything up to now.
+                _capturing = false;
+            }
+
+            long length = result.Length;
+            lock (_sideGate)
+            {
+                length += WriteRewriteChunk(result.Handle, _side, length);
+            }
+
+            Fsync(result.Stream);
+            _backgroundFsync?.Wait();
+            File.Move(_rewritePath, _path, overwrite: true);
+            if (!DirectorySync.TrySync(_directory) && (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()))
+            {
+                PersistenceLog.DirectorySyncFailed(_logger, _directory);
+            }
+
+            var old = _stream;
+            _handle = result.Handle;
+            _stream = result.Stream;
+            Interlocked.Exchange(ref _fileLength, length);
+            Interlocked.Exchange(ref _baseSize, length);
+            _unsynced = false;
+            old.Dispose();
+
+            Interlocked.Increment(ref _rewrites);
+            PersistenceMetrics.Rewrites.Add(1);
+            _lastRewriteMs = (long)Stopwatch.GetElapsedTime(result.Started).TotalMilliseconds;
+            _lastRewriteOk = true;
+            lock (_gate)
+            {
+                _rewriting = false;
+            }
+
+            PersistenceLog.RewriteDone(_logger, before, length, _lastRewriteMs);
+            result.Done.TrySetResult(true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            result.Stream.Dispose();
+            AbandonRewrite(result.Done, e, e.Message);
+        }
+    }
+
+    private sealed record RewriteResult(SafeFileHandle Handle, FileStream Stream, long Length, TaskCompletionSource<bool> Done, long Started);
+}

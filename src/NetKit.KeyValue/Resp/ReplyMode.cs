@@ -1,0 +1,11 @@
+namespace NetKit.KeyValue;
+
+/// <summary>How replies are written: the seed's plain text (inline requests) or RESP2 (multibulk requests).</summary>
+internal enum ReplyMode
+{
+    /// <summary><c>OK</c>, the value, <c>(nil)</c>, <c>ERR ...</c>: one line each, ending in <c>\n</c>.</summary>
+    Text,
+
+    /// <summary>Redis's RESP2.</summary>
+    Resp,
+}

@@ -1,0 +1,45 @@
+using System.Net;
+using NetKit.Connections;
+
+namespace NetKit.KeyValue;
+
+/// <summary>
+/// One client's state on the server, apart from how its bytes are framed: who it is (id, addresses, the name
+/// given with CLIENT SETNAME), whether it has authenticated, what it last ran, and its own counters. CLIENT LIST
+/// and INFO read every connected client's session.
+/// </summary>
+public sealed class ClientSession
+{
+    internal ClientSession(long id, ConnectionInfo? connection, long nowMs, bool authenticated)
+    {
+        Id = id;
+        RemoteEndPoint = connection?.RemoteEndPoint;
+        LocalEndPoint = connection?.LocalEndPoint;
+        ConnectedAtMs = nowMs;
+        LastCommandAtMs = nowMs;
+        Authenticated = authenticated;
+    }
+
+    /// <summary>The client's id (CLIENT ID), unique within its server.</summary>
+    public long Id { get; }
+
+    public EndPoint? RemoteEndPoint { get; }
+
+    public EndPoint? LocalEndPoint { get; }
+
+    public long ConnectedAtMs { get; }
+
+    /// <summary>When the last command ran, Unix ms (CLIENT LIST's idle).</summary>
+    public long LastCommandAtMs { get; internal set; }
+
+    /// <summary>The last command's name (CLIENT LIST's cmd).</summary>
+    public string LastCommand { get; internal set; } = "NULL";
+
+    /// <summary>The name given with CLIENT SETNAME, or null.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>True once AUTH succeeded, or from the start when no password is set.</summary>
+    public bool Authenticated { get; set; }
+
+    internal SessionCounters Counters { get; } = new();
+}

@@ -1,4 +1,0 @@
-namespace NetKit.Protocols.KeyValue;
-
-/// <summary>Runs one command: reads its arguments from the context and writes exactly one reply.</summary>
-internal delegate void CommandHandler(ref CommandContext context);

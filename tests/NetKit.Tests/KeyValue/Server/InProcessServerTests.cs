@@ -1,0 +1,115 @@
+using System.Net.Sockets;
+using NetKit.KeyValue;
+using NetKit.KeyValue.Persistence;
+using NetKit.Tests.KeyValue.Persistence;
+using StackExchange.Redis;
+
+namespace NetKit.Tests.KeyValue.Server;
+
+/// <summary>
+/// <see cref="KeyValueServer"/> as a test's own Redis (README, "A Redis for your tests"): started in the test
+/// process on a free port, used through StackExchange.Redis unchanged, stopped on dispose.
+/// </summary>
+public class InProcessServerTests
+{
+    private static Task<ConnectionMultiplexer> ConnectAsync(KeyValueServer server) =>
+        ConnectionMultiplexer.ConnectAsync($"{server.EndPoint},abortConnect=false,connectTimeout=5000,syncTimeout=5000")
+            .WaitAsync(TimeSpan.FromSeconds(20));
+
+    [Fact]
+    public async Task StartAsync_InMemory_ServesStackExchangeRedis_AndStopsOnDispose()
+    {
+        System.Net.IPEndPoint endPoint;
+        await using (var server = await KeyValueServer.StartAsync(new() { Port = 0 }))
+        {
+            endPoint = server.EndPoint;
+            Assert.NotEqual(0, endPoint.Port);
+            Assert.Null(server.Log);
+            await using var redis = await ConnectAsync(server);
+            var db = redis.GetDatabase();
+
+            Assert.True(await db.StringSetAsync("greeting", "hello", TimeSpan.FromMinutes(1)));
+            Assert.Equal("hello", (string?)await db.StringGetAsync("greeting"));
+            Assert.Equal(3, await db.StringIncrementAsync("visits", 3));
+            Assert.Equal(2, server.Database.Store.Count);
+        }
+
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        var refused = await Assert.ThrowsAsync<SocketException>(async () => await socket.ConnectAsync(endPoint));
+        Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
+    }
+
+    [Fact]
+    public async Task StartAsync_OnADataDirectory_KeepsTheDataForTheNextServer()
+    {
+        using var directory = new TempDataDirectory();
+        var options = new KeyValueServerOptions { Port = 0, DataDirectory = directory.Path, Fsync = FsyncPolicy.Always };
+        await using (var server = await KeyValueServer.StartAsync(options))
+        {
+            await using var redis = await ConnectAsync(server);
+            Assert.True(await redis.GetDatabase().StringSetAsync("kept", "yes"));
+        }
+
+        await using var again = await KeyValueServer.StartAsync(options);
+        Assert.Equal(Path.GetFullPath(directory.Path), again.DataDirectory);
+        await using var client = await ConnectAsync(again);
+        Assert.Equal("yes", (string?)await client.GetDatabase().StringGetAsync("kept"));
+    }
+
+    [Fact]
+    public async Task Stop_ReleasesTheDataDirectory_AndASecondServerCannotTakeItMeanwhile()
+    {
+        using var directory = new TempDataDirectory();
+        var options = new KeyValueServerOptions { Port = 0, DataDirectory = directory.Path };
+        var first = await KeyValueServer.StartAsync(options);
+        var locked = await Assert.ThrowsAsync<KeyValueStorageException>(() => KeyValueServer.StartAsync(options));
+        Assert.Equal(StorageErrorKind.Locked, locked.Kind);
+
+        await first.DisposeAsync();
+        Assert.True(first.Completion.IsCompletedSuccessfully);
+        await using var second = await KeyValueServer.StartAsync(options);
+    }
+
+    [Fact]
+    public async Task LockTake_IsExclusiveUntilItsHolderLetsGo()
+    {
+        await using var server = await KeyValueServer.StartAsync(new() { Port = 0 });
+        await using var redis = await ConnectAsync(server);
+        var db = redis.GetDatabase();
+
+        Assert.True(await db.LockTakeAsync("job:42", "worker-a", TimeSpan.FromMinutes(1)));
+        Assert.False(await db.LockTakeAsync("job:42", "worker-b", TimeSpan.FromMinutes(1)));
+        Assert.Equal("worker-a", (string?)await db.LockQueryAsync("job:42"));
+        Assert.InRange((await db.KeyTimeToLiveAsync("job:42"))!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
+
+        // LockRelease and LockExtend run as MULTI/EXEC transactions, which the server does not have yet:
+        // a plain delete stands in for the holder letting go.
+        Assert.True(await db.KeyDeleteAsync("job:42"));
+        Assert.True(await db.LockTakeAsync("job:42", "worker-b", TimeSpan.FromMinutes(1)));
+    }
+
+    [Fact]
+    public async Task ProtectedMode_RefusesToListenBeyondLoopbackWithoutAPassword()
+    {
+        var options = new KeyValueServerOptions { EndPoint = new System.Net.IPEndPoint(System.Net.IPAddress.Any, 0) };
+        await Assert.ThrowsAsync<ProtectedModeException>(() => KeyValueServer.StartAsync(options));
+    }
+
+    [Fact]
+    public async Task TwoServersInOneProcess_CountTheirOwnCommands()
+    {
+        await using var first = await KeyValueServer.StartAsync(new() { Port = 0 });
+        await using var second = await KeyValueServer.StartAsync(new() { Port = 0 });
+        await using var redis = await ConnectAsync(first);
+        long before = second.Database.TotalCommands;
+
+        for (int i = 0; i < 10; i++)
+        {
+            await redis.GetDatabase().StringGetAsync("missing");
+        }
+
+        Assert.True(first.Database.KeyspaceMisses >= 10);
+        Assert.Equal(0, second.Database.KeyspaceMisses);
+        Assert.Equal(before, second.Database.TotalCommands);
+    }
+}
