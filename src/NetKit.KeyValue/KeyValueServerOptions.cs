@@ -19,7 +19,7 @@ public sealed record KeyValueServerOptions
     /// <summary>The loopback port to listen on when <see cref="EndPoint"/> is null; 0 = any free port.</summary>
     public int Port { get; init; } = DefaultPort;
 
-    public ConnectionModel Model { get; init; } = ConnectionModel.Async;
+    public ConnectionModel Model { get; init; } = ConnectionModels.Default;
 
     /// <summary>Where the append-only log lives (created if missing); null = in memory only.</summary>
     public string? DataDirectory { get; init; }

@@ -65,8 +65,8 @@ public static class CliOptions
 
     public static Option<ConnectionModel> Model() => new("--model")
     {
-        Description = "Connection model: async (pipelines, few threads), threads (one thread per connection) or epoll (Linux: one event loop per core)",
-        DefaultValueFactory = _ => ConnectionModel.Async,
+        Description = "Connection model: epoll (Linux: one event loop per core; the default there), async (portable, few pool threads; the default elsewhere) or threads (one thread per connection)",
+        DefaultValueFactory = _ => ConnectionModels.Default,
         CustomParser = ParseModel,
         HelpName = "async|threads|epoll",
     };

@@ -7,7 +7,7 @@ namespace NetKit.Hosting;
 /// <summary>What a server is started with beyond its address: the connection model and the limits.</summary>
 public sealed record ServiceSettings
 {
-    public ConnectionModel Model { get; init; } = ConnectionModel.Async;
+    public ConnectionModel Model { get; init; } = ConnectionModels.Default;
 
     /// <summary>0 = no limit.</summary>
     public int MaxConnections { get; init; } = 10_000;

@@ -10,7 +10,7 @@ public sealed record TcpServerOptions
     /// <summary>Where to listen. Port 0 picks a free port; read <see cref="TcpServer.LocalEndPoint"/> for it.</summary>
     public IPEndPoint EndPoint { get; init; } = new(IPAddress.Loopback, 0);
 
-    public ConnectionModel Model { get; init; } = ConnectionModel.Async;
+    public ConnectionModel Model { get; init; } = ConnectionModels.Default;
 
     /// <summary>Connections served at once; one more is accepted and closed at once. 0 = no limit.</summary>
     public int MaxConnections { get; init; } = 10_000;
