@@ -205,6 +205,7 @@ public sealed class KeyValueServer : INetworkServer
         Model = Options.Model,
         MaxConnections = Options.MaxConnections,
         MaxThreads = Options.MaxThreads,
+        EventLoops = Options.EventLoops,
         IdleTimeout = Options.IdleTimeout,
         ShutdownGracePeriod = Options.ShutdownGracePeriod,
         OutputLimit = Options.OutputLimit,

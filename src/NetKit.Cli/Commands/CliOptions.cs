@@ -77,6 +77,9 @@ public static class CliOptions
     public static Option<int> MaxThreads() => NonNegativeInt("--max-threads",
         "threads model: connection threads at once; more wait in the backlog (0 = no cap)", 0);
 
+    public static Option<int> EventLoops() => NonNegativeInt("--event-loops",
+        "epoll model: event loops, each a thread (0 = one per processor; fewer leave cores to a load generator on the same machine)", 0);
+
     public static Option<double> IdleTimeout() => new("--idle-timeout")
     {
         Description = "Close a connection idle for this many seconds (0 = never)",

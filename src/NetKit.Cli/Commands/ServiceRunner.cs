@@ -91,6 +91,7 @@ public static class ServiceRunner
             Model = settings.Model,
             MaxConnections = settings.MaxConnections,
             MaxThreads = settings.MaxThreads,
+            EventLoops = settings.EventLoops,
             IdleTimeout = settings.IdleTimeout,
             ShutdownGracePeriod = settings.ShutdownGracePeriod,
             OutputLimit = settings.OutputLimit,

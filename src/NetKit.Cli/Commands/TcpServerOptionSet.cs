@@ -11,6 +11,7 @@ public sealed class TcpServerOptionSet
     private readonly Option<Transport.ConnectionModel> _model = CliOptions.Model();
     private readonly Option<int> _maxConnections = CliOptions.MaxConnections();
     private readonly Option<int> _maxThreads = CliOptions.MaxThreads();
+    private readonly Option<int> _eventLoops = CliOptions.EventLoops();
     private readonly Option<double> _idleTimeout = CliOptions.IdleTimeout();
     private readonly Option<OutputBufferLimit> _outputLimit = CliOptions.OutputLimit();
     private readonly Option<double> _minDataRate = CliOptions.MinDataRate();
@@ -20,6 +21,7 @@ public sealed class TcpServerOptionSet
         command.Options.Add(_model);
         command.Options.Add(_maxConnections);
         command.Options.Add(_maxThreads);
+        command.Options.Add(_eventLoops);
         command.Options.Add(_idleTimeout);
         command.Options.Add(_outputLimit);
         command.Options.Add(_minDataRate);
@@ -30,6 +32,7 @@ public sealed class TcpServerOptionSet
         Model = result.GetValue(_model),
         MaxConnections = result.GetValue(_maxConnections),
         MaxThreads = result.GetValue(_maxThreads),
+        EventLoops = result.GetValue(_eventLoops),
         IdleTimeout = TimeSpan.FromSeconds(result.GetValue(_idleTimeout)),
         Once = once,
         OutputLimit = result.GetValue(_outputLimit),

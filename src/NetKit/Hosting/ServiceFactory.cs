@@ -55,6 +55,7 @@ public static class ServiceFactory
             Model = settings.Model,
             MaxConnections = settings.MaxConnections,
             MaxThreads = settings.MaxThreads,
+            EventLoops = settings.EventLoops,
             IdleTimeout = settings.IdleTimeout,
             ShutdownGracePeriod = settings.ShutdownGracePeriod,
             Once = settings.Once,

@@ -15,6 +15,9 @@ public sealed record ServiceSettings
     /// <summary>Threads model: 0 = one thread per connection without a cap.</summary>
     public int MaxThreads { get; init; }
 
+    /// <summary>Epoll model: event loops (threads); 0 = one per processor.</summary>
+    public int EventLoops { get; init; }
+
     /// <summary>Zero = connections never time out while idle.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.Zero;
 
