@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using NetKit.Buffers;
 using NetKit.Connections;
 using NetKit.Protocols;
 
@@ -48,8 +47,7 @@ internal sealed class AsyncTcpConnection : TcpConnection, IThreadPoolWorkItem
     {
         string? error = null;
         bool closedByPeer = false;
-        byte[] buffer = [];
-        int count = 0; // received and not yet consumed
+        var input = new ReceiveBuffer(ReceiveSize);
         var output = new PooledBufferWriter();
         bool runAgain = false;
         int limit = Pump.Limits.MaxBufferedInput;
@@ -60,15 +58,10 @@ internal sealed class AsyncTcpConnection : TcpConnection, IThreadPoolWorkItem
                 bool end = false;
                 if (!runAgain)
                 {
-                    if (count == 0 && Socket.Available == 0)
+                    if (input.Count == 0 && Socket.Available == 0)
                     {
                         // Idle between reads: give the buffer back and wait without one.
-                        if (buffer.Length > 0)
-                        {
-                            TransientBuffers.Return(buffer);
-                            buffer = [];
-                        }
-
+                        input.Release();
                         _waitingAtBoundary = Pump.IsBetweenRequests(0);
                         Interlocked.MemoryBarrier(); // pairs with the fence in RequestStop
                         if (_waitingAtBoundary && Pump.StopRequested)
@@ -85,32 +78,21 @@ internal sealed class AsyncTcpConnection : TcpConnection, IThreadPoolWorkItem
                         }
                     }
 
-                    if (buffer.Length == 0)
+                    var room = input.Room(Socket.Available, limit);
+                    if (room.IsEmpty)
                     {
-                        buffer = TransientBuffers.Rent(Math.Max(ReceiveSize, Socket.Available));
-                    }
-                    else if (count == buffer.Length)
-                    {
-                        if (count >= limit)
-                        {
-                            error = $"more than {limit} bytes of input buffered without a complete request";
-                            break;
-                        }
-
-                        var bigger = TransientBuffers.Rent((int)Math.Min(Math.Max((long)buffer.Length * 2, count + (long)Socket.Available), limit));
-                        buffer.AsSpan(0, count).CopyTo(bigger);
-                        TransientBuffers.Return(buffer);
-                        buffer = bigger;
+                        error = $"more than {limit} bytes of input buffered without a complete request";
+                        break;
                     }
 
-                    int n = await _operation.ReceiveAsync(Socket, buffer.AsMemory(count)).ConfigureAwait(false);
+                    int n = await _operation.ReceiveAsync(Socket, room).ConfigureAwait(false);
                     if (n == 0 && Aborted)
                     {
                         // Abort's shutdown woke the receive: not the peer's end of stream.
                         break;
                     }
 
-                    if (n == 0 && Pump.StopRequested && Pump.IsBetweenRequests(count))
+                    if (n == 0 && Pump.StopRequested && Pump.IsBetweenRequests(input.Count))
                     {
                         // RequestStop's shutdown woke the receive, not the peer.
                         error = "server stopping";
@@ -118,13 +100,13 @@ internal sealed class AsyncTcpConnection : TcpConnection, IThreadPoolWorkItem
                     }
 
                     end = n == 0;
-                    count += n;
+                    input.Received(n);
                 }
 
                 // On the runtime's socket thread (completions run inline) the core must not block; on a
                 // thread-pool thread it may.
                 ConnectionThread.MustNotBlock = !Thread.CurrentThread.IsThreadPoolThread;
-                var step = Pump.Run(new System.Buffers.ReadOnlySequence<byte>(buffer, 0, count), end, output);
+                var step = Pump.Run(input.Unconsumed, end, output);
                 if (output.WrittenCount > 0)
                 {
                     if (await Pump.BeforeSendAsync(output.WrittenCount).ConfigureAwait(false) is { } refused)
@@ -140,20 +122,12 @@ internal sealed class AsyncTcpConnection : TcpConnection, IThreadPoolWorkItem
                     Pump.AfterSend();
                 }
 
-                if (step.Next == PumpNext.Close)
+                if (Ends(step, ref error, ref closedByPeer))
                 {
-                    closedByPeer = step.ClosedByPeer;
-                    error = step.Error;
                     break;
                 }
 
-                int consumed = checked((int)step.Consumed);
-                if (consumed > 0)
-                {
-                    count -= consumed;
-                    buffer.AsSpan(consumed, count).CopyTo(buffer);
-                }
-
+                input.Consume(checked((int)step.Consumed));
                 if (step.Next == PumpNext.Offload)
                 {
                     // The next request may block: run it on the thread pool, off the socket thread.
@@ -161,7 +135,7 @@ internal sealed class AsyncTcpConnection : TcpConnection, IThreadPoolWorkItem
                 }
 
                 runAgain = step.Next is PumpNext.RunAgain or PumpNext.Offload;
-                if (!runAgain && count == 0)
+                if (!runAgain && input.Count == 0)
                 {
                     output.Release();
                 }
@@ -179,11 +153,7 @@ internal sealed class AsyncTcpConnection : TcpConnection, IThreadPoolWorkItem
         }
         finally
         {
-            if (buffer.Length > 0)
-            {
-                TransientBuffers.Return(buffer);
-            }
-
+            input.Dispose();
             output.Dispose();
             _operation.Dispose();
             Finish(error, closedByPeer);

@@ -102,4 +102,17 @@ internal abstract class TcpConnection : ServerConnection
     protected static bool IsExpectedFailure(Exception exception) =>
         exception is SocketException or ObjectDisposedException or OperationCanceledException
         || (exception is IOException io && io.InnerException is SocketException or ObjectDisposedException);
+
+    /// <summary>True when <paramref name="step"/> ends the connection, with why.</summary>
+    protected static bool Ends(PumpStep step, ref string? error, ref bool closedByPeer)
+    {
+        if (step.Next != PumpNext.Close)
+        {
+            return false;
+        }
+
+        closedByPeer = step.ClosedByPeer;
+        error = step.Error;
+        return true;
+    }
 }

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net.Sockets;
-using NetKit.Buffers;
 using NetKit.Connections;
 using NetKit.Protocols;
 
@@ -45,9 +44,8 @@ internal sealed class ThreadedTcpConnection : TcpConnection
     {
         string? error = null;
         bool closedByPeer = false;
-        byte[] buffer = TransientBuffers.Rent(DefaultBufferSize);
+        var input = new ReceiveBuffer(DefaultBufferSize);
         var output = new PooledBufferWriter();
-        int count = 0;
         bool runAgain = false; // the core stopped at its output budget with complete requests left
         int limit = Pump.Limits.MaxBufferedInput;
         try
@@ -57,21 +55,14 @@ internal sealed class ThreadedTcpConnection : TcpConnection
                 bool end = false;
                 if (!runAgain)
                 {
-                    if (count == buffer.Length)
+                    var room = input.Room(DefaultBufferSize, limit);
+                    if (room.IsEmpty)
                     {
-                        if (count >= limit)
-                        {
-                            error = $"more than {limit} bytes of input buffered without a complete request";
-                            break;
-                        }
-
-                        var bigger = TransientBuffers.Rent(Math.Min(buffer.Length * 2, limit));
-                        buffer.AsSpan(0, count).CopyTo(bigger);
-                        TransientBuffers.Return(buffer);
-                        buffer = bigger;
+                        error = $"more than {limit} bytes of input buffered without a complete request";
+                        break;
                     }
 
-                    _waitingAtBoundary = Pump.IsBetweenRequests(count);
+                    _waitingAtBoundary = Pump.IsBetweenRequests(input.Count);
                     Interlocked.MemoryBarrier(); // pairs with the fence in RequestStop
                     if (_waitingAtBoundary && Pump.StopRequested)
                     {
@@ -79,7 +70,7 @@ internal sealed class ThreadedTcpConnection : TcpConnection
                         break;
                     }
 
-                    int n = Socket.Receive(buffer, count, buffer.Length - count, SocketFlags.None);
+                    int n = Socket.Receive(room.Span, SocketFlags.None);
                     _waitingAtBoundary = false;
                     if (n == 0 && Aborted)
                     {
@@ -87,7 +78,7 @@ internal sealed class ThreadedTcpConnection : TcpConnection
                         break;
                     }
 
-                    if (n == 0 && Pump.StopRequested && Pump.IsBetweenRequests(count))
+                    if (n == 0 && Pump.StopRequested && Pump.IsBetweenRequests(input.Count))
                     {
                         // RequestStop's shutdown woke the receive, not the peer.
                         error = "server stopping";
@@ -95,10 +86,10 @@ internal sealed class ThreadedTcpConnection : TcpConnection
                     }
 
                     end = n == 0;
-                    count += n;
+                    input.Received(n);
                 }
 
-                var step = Pump.Run(new ReadOnlySequence<byte>(buffer, 0, count), end, output);
+                var step = Pump.Run(input.Unconsumed, end, output);
                 if (output.WrittenCount > 0)
                 {
                     var before = Pump.BeforeSendAsync(output.WrittenCount);
@@ -115,25 +106,12 @@ internal sealed class ThreadedTcpConnection : TcpConnection
                     Pump.AfterSend();
                 }
 
-                if (step.Next == PumpNext.Close)
+                if (Ends(step, ref error, ref closedByPeer))
                 {
-                    closedByPeer = step.ClosedByPeer;
-                    error = step.Error;
                     break;
                 }
 
-                int consumed = checked((int)step.Consumed);
-                if (consumed > 0)
-                {
-                    count -= consumed;
-                    buffer.AsSpan(consumed, count).CopyTo(buffer);
-                    if (count == 0 && buffer.Length > DefaultBufferSize * 2)
-                    {
-                        TransientBuffers.Return(buffer);
-                        buffer = TransientBuffers.Rent(DefaultBufferSize);
-                    }
-                }
-
+                input.Consume(checked((int)step.Consumed));
                 // A connection thread may block, so a request the core would not run on an event loop runs here.
                 runAgain = step.Next is PumpNext.RunAgain or PumpNext.Offload;
             }
@@ -149,7 +127,7 @@ internal sealed class ThreadedTcpConnection : TcpConnection
         }
         finally
         {
-            TransientBuffers.Return(buffer);
+            input.Dispose();
             output.Dispose();
             Finish(error, closedByPeer);
         }
