@@ -144,6 +144,40 @@ public abstract class ConnectionLimitTests
     }
 
     [Fact]
+    public async Task CoreThatThrows_EndsItsConnectionOnly()
+    {
+        await using var server = Start(() => new ScriptedProtocol { ThrowOnBoom = true });
+        using var other = await LoopbackClient.ConnectAsync(server.LocalEndPoint);
+        using var buggy = await LoopbackClient.ConnectAsync(server.LocalEndPoint);
+        await other.SendAsync("before\n");
+        await other.ExpectAsync("before\n");
+
+        await buggy.SendAsync("boom\n");
+
+        await buggy.ExpectClosedAsync(allowReset: true);
+        await other.SendAsync("after\n");
+        await other.ExpectAsync("after\n");
+        using var fresh = await LoopbackClient.ConnectAsync(server.LocalEndPoint);
+        await fresh.SendAsync("new\n");
+        await fresh.ExpectAsync("new\n");
+    }
+
+    [Fact]
+    public async Task RequestThatNeverCompletes_IsClosedAtTheInputLimit()
+    {
+        await using var server = Start(() => new ScriptedProtocol { NeverConsumes = true },
+            new TcpServerOptions { MaxBufferedInput = 64 * 1024 });
+        using var client = await LoopbackClient.ConnectAsync(server.LocalEndPoint);
+
+        // Far past the limit, in one write the server can only buffer up to its limit of.
+        var sending = client.SendAsync(new byte[1024 * 1024]);
+
+        await client.ExpectClosedAsync(allowReset: true);
+        await Task.WhenAny(sending);
+        await TestServers.UntilAsync(() => server.ActiveConnections == 0, "releasing the connection");
+    }
+
+    [Fact]
     public async Task RequestTheCoreWillNotRunHere_IsRunAgainWhereBlockingIsAllowed()
     {
         var cores = new List<ScriptedProtocol>();

@@ -32,6 +32,12 @@ internal sealed class ScriptedProtocol : IConnectionProtocol
     /// <summary>Calls made while the replies of an earlier one still waited on <see cref="DelayedGate"/>.</summary>
     public int CallsWhileGated { get; private set; }
 
+    /// <summary>A line starting with "boom" makes the core throw, as a bug in a core would.</summary>
+    public bool ThrowOnBoom { get; init; }
+
+    /// <summary>Never consumes anything: a request that never completes.</summary>
+    public bool NeverConsumes { get; init; }
+
     /// <summary>Ask once, for each line starting with "block", to be run where blocking is allowed.</summary>
     public bool OffloadBlockingLines { get; init; }
 
@@ -58,6 +64,11 @@ internal sealed class ScriptedProtocol : IConnectionProtocol
         var reader = new SequenceReader<byte>(input);
         while (reader.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n'))
         {
+            if (ThrowOnBoom && line.FirstSpan.StartsWith("boom"u8))
+            {
+                throw new InvalidOperationException("a core with a bug");
+            }
+
             if (OffloadBlockingLines && line.FirstSpan.StartsWith("block"u8))
             {
                 if (!_offloaded)
