@@ -24,6 +24,7 @@ internal static unsafe partial class LibC
     public const int EFD_NONBLOCK = 0x800;
     public const int EFD_CLOEXEC = 0x80000;
 
+    public const int MSG_TRUNC = 0x20;
     public const int MSG_DONTWAIT = 0x40;
     public const int MSG_NOSIGNAL = 0x4000;
     public const int SHUT_WR = 1;
@@ -66,6 +67,14 @@ internal static unsafe partial class LibC
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial nint send(int sockfd, byte* buf, nint len, int flags);
+
+    /// <summary>Up to <paramref name="vlen"/> datagrams in one call; with MSG_DONTWAIT it returns what is queued.</summary>
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int recvmmsg(int sockfd, MultiMessageHeader* msgvec, uint vlen, int flags, void* timeout);
+
+    /// <summary>Sends datagrams in order until one fails; returns how many went, -1 only when the first failed.</summary>
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int sendmmsg(int sockfd, MultiMessageHeader* msgvec, uint vlen, int flags);
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int shutdown(int sockfd, int how);
