@@ -26,4 +26,7 @@ public static class NetKitMetrics
 
     public static readonly Counter<long> DatagramsDropped =
         Meter.CreateCounter<long>("netkit.datagrams.dropped", "{datagram}", "UDP datagrams not answered (not a valid request)");
+
+    public static readonly Counter<long> DatagramRepliesDropped =
+        Meter.CreateCounter<long>("netkit.datagrams.replies_dropped", "{datagram}", "UDP replies not sent: the socket's send buffer was full or the sender unreachable");
 }
