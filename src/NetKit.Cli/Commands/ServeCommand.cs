@@ -45,9 +45,12 @@ public static class ServeCommand
     public static Command ForUdp(ServiceDefinition service)
     {
         var bind = CliOptions.Bind(service);
-        var command = new Command("serve", $"Run the {service.Name} server ({service.Summary})") { bind };
+        // Only the model: the TCP options' limits (connections, threads, idle timeout) mean nothing to UDP.
+        var model = CliOptions.Model();
+        var command = new Command("serve", $"Run the {service.Name} server ({service.Summary})") { bind, model };
         command.SetAction((result, cancellationToken) =>
-            RunAsync(service, result.GetValue(bind), new ServiceSettings(), result, cancellationToken));
+            RunAsync(service, result.GetValue(bind), new ServiceSettings { Model = result.GetValue(model) }, result,
+                cancellationToken));
         return command;
     }
 

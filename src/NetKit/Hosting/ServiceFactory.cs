@@ -25,7 +25,7 @@ public static class ServiceFactory
                 "time" => new TimeHandler(settings.TimeProvider),
                 _ => throw new ArgumentException($"unknown UDP service '{service.Name}'", nameof(service)),
             };
-            return new UdpServer(service.Name, handler, new UdpServerOptions { EndPoint = endPoint }, logger);
+            return new UdpServer(service.Name, handler, new UdpServerOptions { EndPoint = endPoint, Model = settings.Model }, logger);
         }
 
         Func<IConnectionProtocol> factory;

@@ -4,13 +4,15 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NetKit.Protocols;
 using NetKit.Connections;
+using NetKit.Transport.Epoll;
 
 namespace NetKit.Transport;
 
 /// <summary>
 /// A UDP server: one socket, one receive loop, each datagram handed to an <see cref="IDatagramHandler"/>
 /// and its reply (if any) sent back to the sender. Buffers are sized for the largest UDP payload, so
-/// nothing is silently truncated, and allocated once.
+/// nothing is silently truncated, and allocated once. In the epoll model the loop is an
+/// <see cref="EpollDatagramLoop"/> (batches of datagrams per system call); otherwise an async receive loop.
 /// </summary>
 public sealed class UdpServer : INetworkServer
 {
@@ -23,6 +25,7 @@ public sealed class UdpServer : INetworkServer
     private readonly CancellationTokenSource _stop = new();
     private Socket? _socket;
     private Task _loop = Task.CompletedTask;
+    private EpollDatagramLoop? _epollLoop;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public UdpServer(string name, IDatagramHandler handler, UdpServerOptions? options = null, ILogger? logger = null)
@@ -48,6 +51,13 @@ public sealed class UdpServer : INetworkServer
             throw new InvalidOperationException($"The {Name} server is already started.");
         }
 
+        bool epoll = _options.Model == ConnectionModel.Epoll;
+        if (epoll && !OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException(
+                $"The {Name} server cannot use the epoll connection model: it needs Linux (use async elsewhere).");
+        }
+
         _socket = SocketBinding.Listen(_options.EndPoint, SocketType.Dgram, ProtocolType.Udp, 0);
         try
         {
@@ -58,9 +68,31 @@ public sealed class UdpServer : INetworkServer
             // The kernel's cap applies; the default buffer still works.
         }
 
+        if (epoll)
+        {
+            try
+            {
+                _socket.Blocking = false;
+                _epollLoop = new EpollDatagramLoop(Name, (int)_socket.Handle, _handler, _logger);
+            }
+            catch
+            {
+                _socket.Dispose();
+                throw;
+            }
+        }
+
         LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
-        TransportLog.Listening(_logger, Name, Transport, LocalEndPoint, "async");
-        _loop = Task.Run(ReceiveLoopAsync);
+        TransportLog.Listening(_logger, Name, Transport, LocalEndPoint, epoll ? "epoll" : "async");
+        if (_epollLoop is not null)
+        {
+            _loop = _epollLoop.Exited;
+            _epollLoop.Start();
+        }
+        else
+        {
+            _loop = Task.Run(ReceiveLoopAsync);
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken = default)
@@ -68,6 +100,14 @@ public sealed class UdpServer : INetworkServer
         if (!_stop.IsCancellationRequested)
         {
             _stop.Cancel();
+            if (_epollLoop is not null)
+            {
+                // The loop still uses the descriptor: close it only once the loop has let go, or a datagram
+                // socket opened meanwhile could get the number and be read by the loop.
+                _epollLoop.Exit();
+                await _loop.ConfigureAwait(false);
+            }
+
             _socket?.Dispose();
         }
 
