@@ -154,7 +154,7 @@ internal sealed unsafe class EpollDatagramLoop
             int replies = 0;
             for (int i = 0; i < received; i++)
             {
-                int length = batch.Truncated(i) ? -1 : _handler.Handle(batch.Request(i), batch.ReplyRoom(replies));
+                int length = batch.Truncated(i) ? -1 : Handle(batch, i, replies);
                 if (length < 0)
                 {
                     NetKitMetrics.DatagramsDropped.Add(1);
@@ -174,6 +174,20 @@ internal sealed unsafe class EpollDatagramLoop
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>A handler that throws loses its datagram, not the loop every other sender depends on.</summary>
+    private int Handle(DatagramBatch batch, int slot, int reply)
+    {
+        try
+        {
+            return _handler.Handle(batch.Request(slot), batch.ReplyRoom(reply));
+        }
+        catch (Exception ex)
+        {
+            TransportLog.DatagramError(_logger, _name, ex.Message);
+            return -1;
         }
     }
 
