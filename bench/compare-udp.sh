@@ -5,6 +5,8 @@
 NETKIT=${NETKIT:-"$(dirname "$0")/../src/NetKit.Cli/bin/Release/net10.0/netkit"}
 BURST=${BURST:-64}; SECS=${SECS:-5}; SIZE=${SIZE:-32}
 TCK=$(getconf CLK_TCK)
+# A server left behind (the script cut short) would hold the port for the next run.
+trap '[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null' EXIT
 for model in epoll async epoll async epoll async; do
   $NETKIT udp-echo serve --bind 127.0.0.1:9100 --model $model > "${TMPDIR:-/tmp}/netkit-udp-bench.log" 2>&1 &
   pid=$!
