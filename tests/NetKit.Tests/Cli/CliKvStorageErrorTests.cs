@@ -149,7 +149,7 @@ public sealed class CliKvStorageErrorTests
             {
                 // Root passes every permission check: run it as nobody (65534), as a service account would.
                 var run = await ExternalTool.RunAsync("setpriv",
-                    ["--reuid=65534", "--regid=65534", "--clear-groups", NetkitProcess.DotnetHostPath, NetkitProcess.CliDllPath, .. serve],
+                    ["--reuid=65534", "--regid=65534", "--clear-groups", .. NetkitProcess.CliCommand, .. serve],
                     NetkitProcess.ExitTimeout);
                 result = new NetkitResult(run.ExitCode, run.Stdout, run.Stderr);
             }

@@ -11,6 +11,8 @@ namespace NetKit.Tests.Cli;
 /// A <c>netkit</c> process started from the test output directory, its output captured line by line.
 /// Servers are started on port 0 and the real port is read from their <c>listening on</c> line, never
 /// guessed and never waited for by sleeping. Dispose kills this one process (by its handle) if it still runs.
+/// By default it is the JIT build (<c>dotnet netkit.dll</c>); <c>NETKIT_CLI=/path/to/netkit</c> runs a native
+/// (AOT) binary instead, so the same tests cover both builds.
 /// </summary>
 public sealed partial class NetkitProcess : IDisposable
 {
@@ -20,13 +22,14 @@ public sealed partial class NetkitProcess : IDisposable
 
     public static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(20);
 
-    private static readonly Lazy<string> CliPath = new(FindCli);
+    /// <summary>The environment variable naming a netkit executable to run in place of the built netkit.dll.</summary>
+    public const string CliVariable = "NETKIT_CLI";
 
-    /// <summary>What runs netkit: <c>DotnetHostPath CliDllPath ARGS</c>, for a test that must start it through
-    /// another program (setpriv, to drop root).</summary>
-    internal static string DotnetHostPath => DotnetHost();
+    private static readonly Lazy<string[]> Command = new(FindCommand);
 
-    internal static string CliDllPath => CliPath.Value;
+    /// <summary>What runs netkit, before its arguments: <c>dotnet /path/netkit.dll</c>, or the one executable
+    /// that NETKIT_CLI names; for a test that must start it through another program (setpriv, to drop root).</summary>
+    internal static IReadOnlyList<string> CliCommand => Command.Value;
 
     private readonly Process _process;
     private readonly Channel<string> _stdoutLines = Channel.CreateUnbounded<string>();
@@ -37,7 +40,8 @@ public sealed partial class NetkitProcess : IDisposable
     private NetkitProcess(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null,
         IReadOnlyList<string>? launcher = null)
     {
-        var startInfo = new ProcessStartInfo(launcher is { Count: > 0 } ? launcher[0] : DotnetHost())
+        string[] command = Command.Value;
+        var startInfo = new ProcessStartInfo(launcher is { Count: > 0 } ? launcher[0] : command[0])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -59,17 +63,21 @@ public sealed partial class NetkitProcess : IDisposable
                 startInfo.ArgumentList.Add(argument);
             }
 
-            startInfo.ArgumentList.Add(DotnetHost());
+            startInfo.ArgumentList.Add(command[0]);
+        }
+
+        foreach (var part in command.Skip(1))
+        {
+            startInfo.ArgumentList.Add(part);
         }
 
         int skip = startInfo.ArgumentList.Count;
-        startInfo.ArgumentList.Add(CliPath.Value);
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
         }
 
-        Arguments = string.Join(' ', startInfo.ArgumentList.Skip(skip + 1));
+        Arguments = string.Join(' ', startInfo.ArgumentList.Skip(skip));
         _process = new Process { StartInfo = startInfo };
         _process.OutputDataReceived += (_, e) =>
         {
@@ -252,7 +260,24 @@ public sealed partial class NetkitProcess : IDisposable
     private static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
-    private static string FindCli()
+    private static string[] FindCommand()
+    {
+        if (Environment.GetEnvironmentVariable(CliVariable) is { Length: > 0 } configured)
+        {
+            // A path that does not exist fails every test loudly rather than silently testing the JIT build.
+            string path = Path.GetFullPath(configured);
+            if (!File.Exists(path))
+            {
+                throw new InvalidOperationException($"{CliVariable}={configured}: no such file.");
+            }
+
+            return path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? [DotnetHost(), path] : [path];
+        }
+
+        return [DotnetHost(), FindCliDll()];
+    }
+
+    private static string FindCliDll()
     {
         // The test project names the CLI's own output folder in an assembly attribute (NetkitCliPath), since
         // it does not reference the CLI's assembly; the test folder and NetKit.Cli.dll are fallbacks for a
