@@ -44,6 +44,7 @@ public sealed class KeyValueServer : INetworkServer
             MaxClients = Options.MaxConnections,
             DataDirectory = Options.DataDirectory is null ? null : Path.GetFullPath(Options.DataDirectory),
             Fsync = Options.Fsync.ToName(),
+            InlineReplies = Options.InlineReplies,
         }, Options.Store);
     }
 

@@ -1,3 +1,4 @@
+using NetKit.KeyValue;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -85,6 +86,19 @@ public class RedisToolsTests
         Assert.Contains("errors: 0, replies: 1000", result.Stdout, StringComparison.Ordinal);
         Assert.Equal("1000\n", (await Cli(server, "dbsize")).Stdout);
         Assert.Equal("value 999\n", (await Cli(server, "get", "key:999")).Stdout);
+    }
+
+    [RequiresToolFact("redis-cli")]
+    public async Task PipeInlineInputWithRespInlineReplies()
+    {
+        // Redis accepts inline lines on --pipe; with --inline-replies resp so does kv.
+        await using var server = KvTestServer.Start(new KeyValueServerOptions { Port = 0, InlineReplies = InlineReplyMode.Resp });
+        var result = await ExternalTool.RunAsync(
+            "redis-cli", ["-h", "127.0.0.1", "-p", server.Port.ToString(CultureInfo.InvariantCulture), "--pipe"], CliTimeout,
+            "SET p1 v1\r\nSET p2 \"two words\"\r\n"u8.ToArray());
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("errors: 0, replies: 2", result.Stdout, StringComparison.Ordinal);
+        Assert.Equal("two words\n", (await Cli(server, "get", "p2")).Stdout);
     }
 
     [RequiresToolFact("redis-benchmark")]

@@ -225,7 +225,7 @@ public class ServerCommandTests
         log.LastWriteError = "No space left on device";
 
         Assert.Equal("-MISCONF Errors writing to the AOF file: No space left on device\r\n", session.Raw("SET", "k", "after"));
-        Assert.Equal("MISCONF Errors writing to the AOF file: No space left on device\n", session.Inline("SET k after"));
+        Assert.Equal("-MISCONF Errors writing to the AOF file: No space left on device\r\n", session.Inline("SET k after"));
         Assert.Equal("$6\r\nbefore\r\n", session.Raw("GET", "k"));
         Assert.Equal("+PONG\r\n", session.Raw("PING"));
 
