@@ -265,7 +265,7 @@ internal static partial class StringCommands
         context.Reply.Integer(value.Length);
     }
 
-    private static void GetRange(ref CommandContext context)
+    internal static void GetRange(ref CommandContext context)
     {
         if (!context.TryInteger(2, out long start) || !context.TryInteger(3, out long end))
         {

@@ -101,6 +101,23 @@ public class RedisToolsTests
         Assert.Equal("two words\n", (await Cli(server, "get", "p2")).Stdout);
     }
 
+    [RequiresToolFact("redis-cli")]
+    public async Task MemKeysAndHotKeysAsAgainstRedis()
+    {
+        await using var server = KvTestServer.Start();
+        await Cli(server, "set", "small", "1234");
+        await Cli(server, "set", "large", new string('x', 100));
+        var memkeys = await Cli(server, "--memkeys");
+        Assert.True(memkeys.ExitCode == 0, memkeys.ToString());
+        Assert.Contains("Biggest string found '\"large\"' has 160 bytes", memkeys.Stdout, StringComparison.Ordinal);
+        Assert.Contains("2 strings with 208 bytes", memkeys.Stdout, StringComparison.Ordinal);
+
+        // As redis-server with its default policy: --hotkeys needs an LFU policy, and says so.
+        var refused = await Cli(server, "--hotkeys");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("An LFU maxmemory policy is not selected", refused.Stdout + refused.Stderr, StringComparison.Ordinal);
+    }
+
     [RequiresToolFact("redis-benchmark")]
     public async Task BenchmarkSetGet()
     {
