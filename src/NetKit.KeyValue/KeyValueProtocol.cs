@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using NetKit.Connections;
 using NetKit.Protocols;
 using System.Text;
@@ -395,7 +396,20 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
         Session.Counters.CountCommand(spec.Index);
         Session.LastCommand = spec.Name;
         Session.LastCommandAtMs = _database.Store.NowMs;
+        long started = Stopwatch.GetTimestamp();
         spec.Handler(ref context);
+        // The threshold is read after the command, as Redis reads it: a CONFIG SET of it is judged by its new value.
+        long slowerThan = _database.Settings.SlowlogSlowerThan;
+        if (slowerThan >= 0)
+        {
+            long micros = (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+            // AUTH and HELLO carry passwords: Redis keeps them out of the slow log (CMD_SKIP_SLOWLOG).
+            if (micros >= slowerThan && spec.Name is not ("auth" or "hello"))
+            {
+                _database.SlowLog.Add(ref context, _database.Store.NowMs / 1000, micros, _database.Settings.SlowlogMaxLength);
+            }
+        }
+
         if ((spec.Flags & CommandFlags.Write) != 0 && _database.Log is { } log)
         {
             _awaitingDurable = log.AppendedSequence;

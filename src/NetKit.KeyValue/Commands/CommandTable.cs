@@ -64,6 +64,7 @@ internal sealed class CommandTable
         LegacyStringCommands.Register(table);
         KeyAccessCommands.Register(table);
         ObjectCommands.Register(table);
+        OperationsCommands.Register(table);
         return table;
     }
 }

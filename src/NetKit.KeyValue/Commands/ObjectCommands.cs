@@ -74,7 +74,7 @@ internal static class ObjectCommands
         else if (context.Is(1, "REFCOUNT"u8))
         {
             bool shared = value.Length <= 5 && CommandContext.TryParseInteger(value, out long number) && number is >= 0 and < SharedIntegers
-                && (context.Database.Options.MaxMemory == 0 || !store.Access.Lfu);
+                && (context.Database.Settings.MaxMemory == 0 || !context.Database.Settings.NoSharedIntegers);
             reply.Integer(shared ? int.MaxValue : 1);
         }
         else if (context.Is(1, "IDLETIME"u8))
