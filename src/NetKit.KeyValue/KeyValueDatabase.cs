@@ -15,23 +15,46 @@ public sealed class KeyValueDatabase : IDisposable
     // never sees a session both ways or neither.
     private readonly Lock _countersGate = new();
     private readonly SessionCounters _closed = new();
-    private readonly byte[]? _password;
     private Timer? _expirySweep;
     private long _nextClientId;
     private long _totalConnections;
+    private int _idleTimeoutSeconds;
 
     public KeyValueDatabase(KeyValueOptions? options = null, KeyValueStore? store = null)
     {
         Options = options ?? new KeyValueOptions();
         Store = store ?? new KeyValueStore();
-        // Kept as a hash: comparing digests of equal length takes the same time whatever the guess,
-        // its length included (a plain fixed-time compare returns early on a length mismatch).
-        _password = Options.RequirePass is null ? null
-            : System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Options.RequirePass));
+        Settings = new RuntimeSettings(Options);
         StartedAtMs = Store.NowMs;
     }
 
     public KeyValueOptions Options { get; }
+
+    /// <summary>What CONFIG SET may change while the server runs.</summary>
+    internal RuntimeSettings Settings { get; }
+
+    internal SlowLog SlowLog { get; } = new();
+
+    /// <summary>Redis's timeout: a client idle this many seconds is closed; 0 = never. Set from the server's
+    /// idle timeout, changed by CONFIG SET timeout, applied through <see cref="IdleTimeoutChanged"/>.</summary>
+    internal int IdleTimeoutSeconds
+    {
+        get => Volatile.Read(ref _idleTimeoutSeconds);
+        set
+        {
+            Volatile.Write(ref _idleTimeoutSeconds, value);
+            IdleTimeoutChanged?.Invoke(TimeSpan.FromSeconds(value));
+        }
+    }
+
+    /// <summary>Set by the server that owns this database: gives its listener a new idle timeout.</summary>
+    internal Action<TimeSpan>? IdleTimeoutChanged { get; set; }
+
+    /// <summary>Set by the server that owns this database: stops it (SHUTDOWN).</summary>
+    internal Action? Shutdown { get; set; }
+
+    /// <summary>Set by the server that owns this database: cuts the connection of that id (CLIENT KILL); false when gone.</summary>
+    internal Func<long, bool>? KillConnection { get; set; }
 
     public KeyValueStore Store { get; }
 
@@ -40,7 +63,7 @@ public sealed class KeyValueDatabase : IDisposable
 
     public long StartedAtMs { get; }
 
-    public bool RequiresPassword => _password is not null;
+    public bool RequiresPassword => Settings.PasswordDigest is not null;
 
     public int ConnectedClients => _clients.Count;
 
@@ -53,7 +76,7 @@ public sealed class KeyValueDatabase : IDisposable
     public long KeyspaceMisses => SumCounters().KeyspaceMisses;
 
     /// <summary>True when writes that add data must be refused (<c>--maxmemory</c>).</summary>
-    public bool IsOverMaxMemory => Options.MaxMemory > 0 && Store.UsedBytes >= Options.MaxMemory;
+    public bool IsOverMaxMemory => Settings.MaxMemory is > 0 and var max && Store.UsedBytes >= max;
 
     /// <summary>Makes the database durable: every change from now on is journaled to <paramref name="log"/>.</summary>
     public void AttachLog(IKeyValueLog log)
@@ -72,14 +95,14 @@ public sealed class KeyValueDatabase : IDisposable
     /// <summary>Compares a password with the configured one in constant time.</summary>
     public bool CheckPassword(ReadOnlySpan<byte> candidate)
     {
-        if (_password is null)
+        if (Settings.PasswordDigest is not { } password)
         {
             return false;
         }
 
         Span<byte> digest = stackalloc byte[32];
         System.Security.Cryptography.SHA256.HashData(candidate, digest);
-        return System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(digest, _password);
+        return System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(digest, password);
     }
 
     public IEnumerable<ClientSession> Clients => _clients.Values;

@@ -32,6 +32,9 @@ public sealed record KeyValueOptions
     /// <summary>Where the append-only log lives; null = in memory only.</summary>
     public string? DataDirectory { get; init; }
 
+    /// <summary>How inline commands are answered: text until the connection speaks RESP (as the seed), or RESP always.</summary>
+    public InlineReplyMode InlineReplies { get; init; }
+
     /// <summary>The fsync policy: always, everysec or no.</summary>
     public string Fsync { get; init; } = "everysec";
 }

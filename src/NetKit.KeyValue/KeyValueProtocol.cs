@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using NetKit.Connections;
 using NetKit.Protocols;
 using System.Text;
@@ -26,6 +27,10 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
     private readonly long _maxOutputPerCall;
     private readonly CountingBufferWriter _output = new();
     private ArgRange[] _inlineArgs = new ArgRange[8];
+    private byte[] _inlineText = [];
+    // Redis answers a connection's inline commands in RESP; the seed answered them in text. A connection
+    // keeps the seed's text until it speaks RESP (or the server says RESP from the start).
+    private bool _respInline;
     private bool _atRequestBoundary = true;
     private long _awaitingDurable;
     private int _disposed;
@@ -47,6 +52,7 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
         _maxLineLength = database.Options.MaxLineLength;
         _maxOutputPerCall = database.Options.MaxOutputPerCall;
         _resp = new RespRequestParser(database.Options.MaxBulkLength, database.Options.MaxArrayLength);
+        _respInline = database.Options.InlineReplies == InlineReplyMode.Resp;
         Session = database.Connect(connection);
     }
 
@@ -112,6 +118,7 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
 
             if (first == (byte)'*')
             {
+                _respInline = true;
                 bool unauthenticated = !Session.Authenticated && _database.RequiresPassword;
                 switch (_resp.TryParse(remaining, unauthenticated, out long length, out string? error))
                 {
@@ -158,7 +165,8 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
                 _resp.Reset();
             }
 
-            switch (LineFramer.TryReadLine(ref reader, endOfStream, _maxLineLength, out ReadOnlySequence<byte> line))
+            // Redis never runs an inline line the stream ended without a newline; the seed's text protocol does.
+            switch (LineFramer.TryReadLine(ref reader, endOfStream && !_respInline, _maxLineLength, out ReadOnlySequence<byte> line))
             {
                 case LineReadResult.Line:
                     if (ConnectionThread.MustNotBlock && MayBlockInline(line))
@@ -166,7 +174,7 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
                         return ProtocolStep.RunElsewhere(consumed);
                     }
 
-                    bool quit = ExecuteInline(line, output);
+                    bool quit = _respInline ? ExecuteRedisInline(line, output) : ExecuteInline(line, output);
                     consumed += reader.Consumed;
                     remaining = remaining.Slice(reader.Consumed);
                     if (quit)
@@ -179,7 +187,7 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
                     continue;
 
                 case LineReadResult.TooLong:
-                    output.Write("ERR line too long\n"u8);
+                    output.Write(_respInline ? "-ERR Protocol error: too big inline request\r\n"u8 : "ERR line too long\n"u8);
                     _atRequestBoundary = true;
                     return ProtocolStep.CloseAfter(input.Length);
 
@@ -203,6 +211,39 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
         {
             var bytes = LineFramer.AsSpan(request, ref rented);
             var context = new CommandContext(Session, _database, new ReplyWriter(output, ReplyMode.Resp), bytes, _resp.Arguments);
+            Dispatch(ref context);
+            return context.CloseConnection;
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>An inline command as Redis runs it: split by <see cref="InlineArgumentSplitter"/>, answered in RESP.</summary>
+    /// <returns>True when the connection is to close (QUIT, unbalanced quotes).</returns>
+    private bool ExecuteRedisInline(in ReadOnlySequence<byte> line, IBufferWriter<byte> output)
+    {
+        byte[]? rented = null;
+        try
+        {
+            var reply = new ReplyWriter(output, ReplyMode.Resp);
+            if (!InlineArgumentSplitter.TrySplit(LineFramer.AsSpan(line, ref rented), ref _inlineText, ref _inlineArgs, out int count))
+            {
+                // Redis closes the connection after this protocol error.
+                reply.Error("ERR Protocol error: unbalanced quotes in request"u8);
+                return true;
+            }
+
+            if (count == 0)
+            {
+                return false;
+            }
+
+            var context = new CommandContext(Session, _database, reply, _inlineText, _inlineArgs.AsSpan(0, count));
             Dispatch(ref context);
             return context.CloseConnection;
         }
@@ -355,7 +396,20 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
         Session.Counters.CountCommand(spec.Index);
         Session.LastCommand = spec.Name;
         Session.LastCommandAtMs = _database.Store.NowMs;
+        long started = Stopwatch.GetTimestamp();
         spec.Handler(ref context);
+        // The threshold is read after the command, as Redis reads it: a CONFIG SET of it is judged by its new value.
+        long slowerThan = _database.Settings.SlowlogSlowerThan;
+        if (slowerThan >= 0)
+        {
+            long micros = (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+            // AUTH and HELLO carry passwords: Redis keeps them out of the slow log (CMD_SKIP_SLOWLOG).
+            if (micros >= slowerThan && spec.Name is not ("auth" or "hello"))
+            {
+                _database.SlowLog.Add(ref context, _database.Store.NowMs / 1000, micros, _database.Settings.SlowlogMaxLength);
+            }
+        }
+
         if ((spec.Flags & CommandFlags.Write) != 0 && _database.Log is { } log)
         {
             _awaitingDurable = log.AppendedSequence;

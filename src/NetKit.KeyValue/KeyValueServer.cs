@@ -44,6 +44,7 @@ public sealed class KeyValueServer : INetworkServer
             MaxClients = Options.MaxConnections,
             DataDirectory = Options.DataDirectory is null ? null : Path.GetFullPath(Options.DataDirectory),
             Fsync = Options.Fsync.ToName(),
+            InlineReplies = Options.InlineReplies,
         }, Options.Store);
     }
 
@@ -141,6 +142,11 @@ public sealed class KeyValueServer : INetworkServer
             Database.StartExpirySweep();
             var listener = new TcpServer(Name, info => new KeyValueProtocol(Database, info), ListenerOptions(),
                 _loggerFactory.CreateLogger($"NetKit.{Name}"));
+            // CONFIG SET timeout, CLIENT KILL and SHUTDOWN reach the listener and this server through the database.
+            Database.IdleTimeoutSeconds = (int)Math.Min(int.MaxValue, Options.IdleTimeout.TotalSeconds);
+            Database.IdleTimeoutChanged = timeout => listener.IdleTimeout = timeout;
+            Database.KillConnection = id => listener.TryAbort(id, "killed by CLIENT KILL");
+            Database.Shutdown = () => _ = StopAsync();
             listener.Start();
             _listener = listener;
         }

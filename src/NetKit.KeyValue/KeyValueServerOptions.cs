@@ -42,6 +42,9 @@ public sealed record KeyValueServerOptions
     /// <summary>The longest inline (text) request line, in bytes.</summary>
     public int MaxLineLength { get; init; } = KeyValueProtocol.DefaultMaxLineLength;
 
+    /// <summary>How inline commands are answered (<c>--inline-replies</c>): text until the connection speaks RESP, or RESP always.</summary>
+    public InlineReplyMode InlineReplies { get; init; }
+
     /// <summary>Connections served at once (Redis's maxclients); 0 = no limit.</summary>
     public int MaxConnections { get; init; } = 10_000;
 

@@ -48,6 +48,14 @@ public sealed class KvServerOptionSet
         "kv: the longest key or value a RESP request may carry (suffixes as --maxmemory)",
         new KeyValueServerOptions().MaxBulkLength, 1, MaxBulkLengthLimit);
 
+    private readonly Option<string> _inlineReplies = new("--inline-replies")
+    {
+        Description = "kv: how inline commands are answered: text (the seed's protocol, until a connection sends RESP; then RESP, as Redis) or resp (Redis's replies from the first byte, for redis-cli --pipe and nc health checks)",
+        DefaultValueFactory = _ => "text",
+        CustomParser = ParseInlineReplies,
+        HelpName = "text|resp",
+    };
+
     /// <param name="durableByDefault"><c>netkit serve</c>: the log is on unless <c>--in-memory</c>, in
     /// <see cref="DefaultDataDirectory"/> unless <c>--data-dir</c>.</param>
     public KvServerOptionSet(bool durableByDefault)
@@ -99,6 +107,7 @@ public sealed class KvServerOptionSet
         command.Options.Add(_requirePassFile);
         command.Options.Add(_maxMemory);
         command.Options.Add(_maxBulkLength);
+        command.Options.Add(_inlineReplies);
         if (_durableByDefault)
         {
             command.Validators.Add(result =>
@@ -177,6 +186,7 @@ public sealed class KvServerOptionSet
             DataDirectory = directory,
             Fsync = fsync,
             RepairLog = result.GetValue(_repairLog),
+            InlineReplies = result.GetValue(_inlineReplies) == "resp" ? InlineReplyMode.Resp : InlineReplyMode.Text,
         };
     }
 
@@ -218,6 +228,18 @@ public sealed class KvServerOptionSet
 
         result.AddError($"invalid --fsync '{text}': expected always, everysec or no");
         return FsyncPolicyNames.EverySecond;
+    }
+
+    private static string ParseInlineReplies(ArgumentResult result)
+    {
+        string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+        if (text.Equals("text", StringComparison.OrdinalIgnoreCase) || text.Equals("resp", StringComparison.OrdinalIgnoreCase))
+        {
+            return text.ToLowerInvariant();
+        }
+
+        result.AddError($"invalid --inline-replies '{text}': expected text or resp");
+        return "text";
     }
 
     private static Option<long> ByteSizeOption(string name, string description, long defaultValue, long min, long max) => new(name)

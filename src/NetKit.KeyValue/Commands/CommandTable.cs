@@ -59,6 +59,12 @@ internal sealed class CommandTable
         StringCommands.Register(table);
         KeyCommands.Register(table);
         ServerCommands.Register(table);
+        BitCommands.Register(table);
+        LcsCommand.Register(table);
+        LegacyStringCommands.Register(table);
+        KeyAccessCommands.Register(table);
+        ObjectCommands.Register(table);
+        OperationsCommands.Register(table);
         return table;
     }
 }

@@ -214,6 +214,10 @@ internal static class ConnectionCommands
         {
             ClientList(ref context);
         }
+        else if (context.Is(1, "KILL"u8) && context.Count >= 3)
+        {
+            OperationsCommands.ClientKill(ref context);
+        }
         else if (context.Is(1, "INFO"u8) && RequireArity(ref context, 2))
         {
             reply.Bulk(ClientListFormatter.Line(context.Session, context.Store.NowMs));
@@ -334,7 +338,7 @@ internal static class ConnectionCommands
     /// <summary>True (after writing the arity error) for a known subcommand called with the wrong number of arguments.</summary>
     private static bool IsKnownClientSubcommand(ref CommandContext context)
     {
-        ReadOnlySpan<string> known = ["ID", "GETNAME", "SETNAME", "INFO", "SETINFO", "NO-EVICT", "NO-TOUCH", "HELP"];
+        ReadOnlySpan<string> known = ["ID", "KILL", "GETNAME", "SETNAME", "INFO", "SETINFO", "NO-EVICT", "NO-TOUCH", "HELP"];
         foreach (string name in known)
         {
             if (context.Is(1, Encoding.ASCII.GetBytes(name)))

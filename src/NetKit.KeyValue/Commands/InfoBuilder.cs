@@ -202,7 +202,7 @@ internal static class InfoBuilder
     private static void Memory(SectionWriter lines, KeyValueDatabase database)
     {
         long used = database.Store.UsedBytes;
-        long max = database.Options.MaxMemory;
+        long max = database.Settings.MaxMemory;
         long rss = Environment.WorkingSet;
         lines.Add("used_memory", used);
         lines.Add("used_memory_human", HumanBytes(used));
@@ -211,7 +211,7 @@ internal static class InfoBuilder
         lines.Add("used_memory_dataset", used);
         lines.Add("maxmemory", max);
         lines.Add("maxmemory_human", HumanBytes(max));
-        lines.Add("maxmemory_policy", "noeviction");
+        lines.Add("maxmemory_policy", database.Settings.MaxMemoryPolicy);
         lines.Add("mem_allocator", "dotnet-gc");
     }
 

@@ -311,18 +311,7 @@ internal static class ServerCommands
         }
         else if (context.Is(1, "SET"u8) && context.Count >= 4)
         {
-            // Every setting is fixed at start (command-line options); changing one at run time is refused
-            // in Redis's own words, so a client sees the same error as for an immutable Redis setting.
-            string name = context.ArgString(2);
-            var settings = ConfigSettings(context.Session, context.Database);
-            if (settings.Exists(s => string.Equals(s.Key, name, StringComparison.OrdinalIgnoreCase)))
-            {
-                reply.Error($"ERR CONFIG SET failed (possibly related to argument '{name}') - can't set immutable config");
-            }
-            else
-            {
-                reply.Error($"ERR Unknown option or number of arguments for CONFIG SET - '{name}'");
-            }
+            ConfigSetter.Set(ref context, ConfigSettings(context.Session, context.Database).Select(s => s.Key));
         }
         else if (context.Is(1, "RESETSTAT"u8) && context.Count == 2)
         {
@@ -340,7 +329,7 @@ internal static class ServerCommands
             [
                 "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                 "GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
-                "SET <directive> <value>", "    Refused: settings are fixed when the server starts.",
+                "SET <directive> <value> [<directive> <value> ...]", "    Set the configuration <directive> to <value> (maxmemory, maxmemory-policy, requirepass, timeout, slowlog-*).",
                 "RESETSTAT", "    Accepted; statistics are not reset.",
                 "HELP", "    Print this help.",
             ]);
@@ -363,17 +352,19 @@ internal static class ServerCommands
             new("databases", "1"),
             new("dir", options.DataDirectory ?? Environment.CurrentDirectory),
             new("maxclients", options.MaxClients.ToString(CultureInfo.InvariantCulture)),
-            new("maxmemory", options.MaxMemory.ToString(CultureInfo.InvariantCulture)),
-            new("maxmemory-policy", "noeviction"),
+            new("maxmemory", database.Settings.MaxMemory.ToString(CultureInfo.InvariantCulture)),
+            new("maxmemory-policy", database.Settings.MaxMemoryPolicy),
             new("port", port.ToString(CultureInfo.InvariantCulture)),
             new("proto-max-bulk-len", options.MaxBulkLength.ToString(CultureInfo.InvariantCulture)),
             new("replica-read-only", "yes"),
             // Redis returns the password to a client that is already authenticated; so do we (CONFIG is
             // refused before AUTH, so only someone who knows it can read it).
-            new("requirepass", options.RequirePass ?? string.Empty),
+            new("requirepass", database.Settings.RequirePass ?? string.Empty),
             new("save", string.Empty),
             new("slave-read-only", "yes"),
-            new("timeout", "0"),
+            new("slowlog-log-slower-than", database.Settings.SlowlogSlowerThan.ToString(CultureInfo.InvariantCulture)),
+            new("slowlog-max-len", database.Settings.SlowlogMaxLength.ToString(CultureInfo.InvariantCulture)),
+            new("timeout", database.IdleTimeoutSeconds.ToString(CultureInfo.InvariantCulture)),
         ];
     }
 

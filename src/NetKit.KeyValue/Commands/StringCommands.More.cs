@@ -117,39 +117,23 @@ internal static partial class StringCommands
 
     private static void GetEx(ref CommandContext context)
     {
-        // As Redis: the options are checked whole before the key is looked up, so a bad option is an
-        // error even for a missing key.
+        // As Redis 7.0: the options' syntax is checked before the key is looked up (a bad option is an error
+        // even for a missing key), the amount only after — a missing key is nil whatever the amount.
         int expiryOption = 0;
         bool persist = false;
         for (int i = 2; i < context.Count; i++)
         {
-            if (context.Is(i, "PERSIST"u8) && expiryOption == 0 && !persist)
+            if (context.Is(i, "PERSIST"u8) && expiryOption == 0)
             {
                 persist = true;
             }
-            else if (expiryOption == 0 && !persist && i + 1 < context.Count
-                     && (context.Is(i, "EX"u8) || context.Is(i, "PX"u8) || context.Is(i, "EXAT"u8) || context.Is(i, "PXAT"u8)))
+            else if (!persist && i + 1 < context.Count && IsExpiryOption(ref context, i, expiryOption))
             {
                 expiryOption = i++;
             }
             else
             {
                 context.SyntaxError();
-                return;
-            }
-        }
-
-        long expiresAtMs = 0;
-        if (expiryOption != 0)
-        {
-            if (!context.TryInteger(expiryOption + 1, out long amount))
-            {
-                return;
-            }
-
-            if (!TryAbsoluteExpiry(ref context, expiryOption, amount, out expiresAtMs))
-            {
-                context.Reply.Error("ERR invalid expire time in 'getex' command"u8);
                 return;
             }
         }
@@ -164,6 +148,12 @@ internal static partial class StringCommands
             {
                 if (expiryOption != 0)
                 {
+                    if (!TryExpiryArgument(ref context, expiryOption, "ERR invalid expire time in 'getex' command"u8, out long expiresAtMs))
+                    {
+                        context.CountLookup(hit);
+                        return;
+                    }
+
                     // An EXAT/PXAT already past deletes the key, after its value has been read.
                     store.ExpireAtLocked(context[1], expiresAtMs);
                 }
@@ -275,7 +265,7 @@ internal static partial class StringCommands
         context.Reply.Integer(value.Length);
     }
 
-    private static void GetRange(ref CommandContext context)
+    internal static void GetRange(ref CommandContext context)
     {
         if (!context.TryInteger(2, out long start) || !context.TryInteger(3, out long end))
         {

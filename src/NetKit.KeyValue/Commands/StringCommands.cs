@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace NetKit.KeyValue;
 
 /// <summary>Commands on string values: GET, SET and their relatives, counters, ranges.</summary>
@@ -30,9 +32,11 @@ internal static partial class StringCommands
 
     private static void Set(ref CommandContext context)
     {
+        // As Redis 7.0's parseExtendedStringArgumentsOrReply: an option may repeat (the last EX wins, even
+        // after an EX whose amount is no number), options that contradict each other are a syntax error,
+        // and the amount is only checked once all options are read.
         bool nx = false, xx = false, get = false, keepTtl = false;
-        long expiresAtMs = 0;
-        bool hasExpiry = false;
+        int expiryOption = 0;
         for (int i = 3; i < context.Count; i++)
         {
             if (context.Is(i, "NX"u8) && !xx)
@@ -47,33 +51,25 @@ internal static partial class StringCommands
             {
                 get = true;
             }
-            else if (context.Is(i, "KEEPTTL"u8) && !hasExpiry)
+            else if (context.Is(i, "KEEPTTL"u8) && expiryOption == 0)
             {
                 keepTtl = true;
             }
-            else if (!hasExpiry && !keepTtl && i + 1 < context.Count
-                     && (context.Is(i, "EX"u8) || context.Is(i, "PX"u8) || context.Is(i, "EXAT"u8) || context.Is(i, "PXAT"u8)))
+            else if (!keepTtl && i + 1 < context.Count && IsExpiryOption(ref context, i, expiryOption))
             {
-                if (!CommandContext.TryParseInteger(context[i + 1], out long amount))
-                {
-                    context.Reply.Error("ERR value is not an integer or out of range"u8);
-                    return;
-                }
-
-                if (!TryAbsoluteExpiry(ref context, i, amount, out expiresAtMs))
-                {
-                    context.Reply.Error("ERR invalid expire time in 'set' command"u8);
-                    return;
-                }
-
-                hasExpiry = true;
-                i++;
+                expiryOption = i++;
             }
             else
             {
                 context.SyntaxError();
                 return;
             }
+        }
+
+        long expiresAtMs = 0;
+        if (expiryOption != 0 && !TryExpiryArgument(ref context, expiryOption, "ERR invalid expire time in 'set' command"u8, out expiresAtMs))
+        {
+            return;
         }
 
         var store = context.Store;
@@ -104,6 +100,34 @@ internal static partial class StringCommands
                 context.Reply.Ok();
             }
         }
+    }
+
+    /// <summary>True when argument <paramref name="i"/> is EX, PX, EXAT or PXAT and no other of them came before
+    /// (<paramref name="previous"/>, 0 = none): Redis lets the same one repeat, the last one counting.</summary>
+    internal static bool IsExpiryOption(ref CommandContext context, int i, int previous)
+    {
+        ReadOnlySpan<byte> option = context[i];
+        bool isExpiry = context.Is(i, "EX"u8) || context.Is(i, "PX"u8) || context.Is(i, "EXAT"u8) || context.Is(i, "PXAT"u8);
+        return isExpiry && (previous == 0 || Ascii.EqualsIgnoreCase(option, context[previous]));
+    }
+
+    /// <summary>The amount after the expiry option at <paramref name="option"/> as Unix ms, or Redis's error
+    /// written (not an integer, or <paramref name="invalid"/>).</summary>
+    internal static bool TryExpiryArgument(ref CommandContext context, int option, ReadOnlySpan<byte> invalid, out long expiresAtMs)
+    {
+        expiresAtMs = 0;
+        if (!context.TryInteger(option + 1, out long amount))
+        {
+            return false;
+        }
+
+        if (!TryAbsoluteExpiry(ref context, option, amount, out expiresAtMs))
+        {
+            context.Reply.Error(invalid);
+            return false;
+        }
+
+        return true;
     }
 
     /// <summary>Turns EX/PX/EXAT/PXAT and its amount (at <paramref name="optionIndex"/>) into Unix ms; false when not positive or too large.</summary>

@@ -13,6 +13,7 @@ public sealed class ClientSession
     internal ClientSession(long id, ConnectionInfo? connection, long nowMs, bool authenticated)
     {
         Id = id;
+        ConnectionId = connection?.Id ?? -1;
         RemoteEndPoint = connection?.RemoteEndPoint;
         LocalEndPoint = connection?.LocalEndPoint;
         ConnectedAtMs = nowMs;
@@ -22,6 +23,9 @@ public sealed class ClientSession
 
     /// <summary>The client's id (CLIENT ID), unique within its server.</summary>
     public long Id { get; }
+
+    /// <summary>The transport's id of the connection (CLIENT KILL cuts it by this); -1 without a socket.</summary>
+    internal long ConnectionId { get; }
 
     public EndPoint? RemoteEndPoint { get; }
 

@@ -40,6 +40,9 @@ public sealed class KeyValueStore
     /// <summary>Serialises changes. Hold it (<c>lock (store.WriteLock)</c>) around the <c>*Locked</c> methods.</summary>
     public Lock WriteLock { get; } = new();
 
+    /// <summary>Each key's last access and LFU counter (OBJECT IDLETIME / FREQ).</summary>
+    internal AccessTracker Access { get; } = new();
+
     /// <summary>Where changes are recorded (the append-only log); null when the data is in memory only.</summary>
     public IKeyValueJournal? Journal { get; set; }
 
@@ -66,6 +69,19 @@ public sealed class KeyValueStore
     /// <summary>Looks up <paramref name="key"/>; an expired key is removed and reported missing.</summary>
     /// <param name="value">The stored value; callers must not modify it.</param>
     public bool TryGet(ReadOnlySpan<byte> key, out byte[] value)
+    {
+        if (TryPeek(key, out value))
+        {
+            Access.Touch(key, NowMs);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>As <see cref="TryGet(ReadOnlySpan{byte}, out byte[])"/> without counting as an access (OBJECT, as
+    /// Redis's LOOKUP_NOTOUCH).</summary>
+    internal bool TryPeek(ReadOnlySpan<byte> key, out byte[] value)
     {
         if (_valuesBySpan.TryGetValue(key, out byte[]? found))
         {
@@ -147,11 +163,17 @@ public sealed class KeyValueStore
                 _valuesBySpan[key] = value.ToArray();
                 Interlocked.Add(ref _usedBytes, value.Length - current.Length);
             }
+
+            Access.Touch(key, NowMs);
         }
         else
         {
             _valuesBySpan[key] = value.ToArray();
             Interlocked.Add(ref _usedBytes, key.Length + value.Length + PerKeyOverhead);
+            if (_valuesBySpan.TryGetValue(key, out byte[]? storedKey, out _))
+            {
+                Access.Created(storedKey, NowMs);
+            }
         }
 
         SetExpiryLocked(key, expiresAtMs);
@@ -194,6 +216,7 @@ public sealed class KeyValueStore
     {
         _values.Clear();
         _expires.Clear();
+        Access.Clear();
         Volatile.Write(ref _expiringCount, 0);
         Volatile.Write(ref _usedBytes, 0);
         Journal?.RecordClear();
@@ -325,6 +348,7 @@ public sealed class KeyValueStore
             Volatile.Write(ref _expiringCount, _expiringCount - 1);
         }
 
+        Access.Removed(key);
         Interlocked.Add(ref _usedBytes, -(storedKey.Length + value.Length + PerKeyOverhead));
         return true;
     }

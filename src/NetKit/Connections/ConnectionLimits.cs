@@ -11,8 +11,9 @@ public sealed record ConnectionLimits
     /// Kestrel's default too: unbounded buffering "is a security risk".</summary>
     public int MaxBufferedInput { get; init; } = 1024 * 1024;
 
-    /// <summary>Close a connection that has neither received nor sent anything for this long. Zero = never.</summary>
-    public TimeSpan IdleTimeout { get; init; } = TimeSpan.Zero;
+    /// <summary>Close a connection that has neither received nor sent anything for this long. Zero = never.
+    /// Settable while connections run (kv's CONFIG SET timeout): a TimeSpan is one word, read whole by the sweep.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.Zero;
 
     /// <summary>Unsent replies a connection may hold (see <see cref="OutputBufferLimit"/>).</summary>
     public OutputBufferLimit OutputLimit { get; init; } = OutputBufferLimit.Default;

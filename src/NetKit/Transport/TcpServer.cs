@@ -460,6 +460,27 @@ public sealed class TcpServer : INetworkServer
         }
     }
 
+    /// <summary>Cuts the connection of <paramref name="connectionId"/> (the id its core was given in
+    /// <see cref="ConnectionInfo"/>), as the sweep cuts one: for a core's command that kills another client.</summary>
+    /// <returns>False when no such connection is open.</returns>
+    public bool TryAbort(long connectionId, string reason)
+    {
+        if (!_connections.TryGetValue(connectionId, out var connection))
+        {
+            return false;
+        }
+
+        connection.Abort(reason);
+        return true;
+    }
+
+    /// <summary>The idle timeout in force; set while running (kv's CONFIG SET timeout), the sweep applies it from its next turn.</summary>
+    public TimeSpan IdleTimeout
+    {
+        get => Limits.IdleTimeout;
+        set => Limits.IdleTimeout = value;
+    }
+
     private void Sweep()
     {
         long now = Limits.NowMs();

@@ -68,6 +68,6 @@ public sealed class EventLoopSafetyTests
 
         Assert.False(step.Offload);
         Assert.Equal(input.Length, step.Consumed);
-        Assert.Equal("+OK\r\n$1\r\nv\r\nv\n", Encoding.ASCII.GetString(output.WrittenSpan));
+        Assert.Equal("+OK\r\n$1\r\nv\r\n$1\r\nv\r\n", Encoding.ASCII.GetString(output.WrittenSpan));
     }
 }

@@ -52,7 +52,10 @@ public class KeyCommandTests
         kv.Run("SET", "a", "1");
         Assert.Equal("+string\r\n", kv.Run("TYPE", "a"));
         Assert.Equal("+none\r\n", kv.Run("TYPE", "b"));
-        Assert.Equal("string\n", kv.RunInline("TYPE a"));
+        // Inline after RESP: answered in RESP, as Redis answers it; a text-only connection gets text.
+        Assert.Equal("+string\r\n", kv.RunInline("TYPE a"));
+        using var text = new RespCommandRunner(kv.Store);
+        Assert.Equal("string\n", text.RunInline("TYPE a"));
     }
 
     [Fact]
@@ -230,7 +233,9 @@ public class KeyCommandTests
         Assert.Equal(["firstname", "lastname"], ParseArray(kv.Run("KEYS", "*name")).Order());
         Assert.Equal(["", "age", "firstname", "lastname"], ParseArray(kv.Run("KEYS", "*")).Order());
         Assert.Equal("*0\r\n", kv.Run("KEYS", "nomatch*"));
-        Assert.Equal("(empty array)\n", kv.RunInline("KEYS zzz*"));
+        Assert.Equal("*0\r\n", kv.RunInline("KEYS zzz*"));
+        using var text = new RespCommandRunner(kv.Store);
+        Assert.Equal("(empty array)\n", text.RunInline("KEYS zzz*"));
     }
 
     [Fact]

@@ -35,11 +35,11 @@ public class RespFramingTests
     }
 
     [Fact]
-    public void InlineAndRespMixInOneStream_EachAnsweredInItsOwnFormat()
+    public void InlineAndRespMixInOneStream_InlineIsTextOnlyUntilTheFirstRespRequest()
     {
         var run = RunEverySplit("SET a 1\n" + Resp("GET", "a") + "GET a\r\n" + Resp("PING"));
 
-        Assert.Equal("OK\n$1\r\n1\r\n1\n+PONG\r\n", run.OutputText);
+        Assert.Equal("OK\n$1\r\n1\r\n$1\r\n1\r\n+PONG\r\n", run.OutputText);
     }
 
     [Fact]

@@ -114,13 +114,46 @@ public class StringCommandTests
     [InlineData(new[] { "PERSIST", "EX", "10" }, "-ERR syntax error\r\n")]
     [InlineData(new[] { "EX", "10", "PX", "10" }, "-ERR syntax error\r\n")]
     [InlineData(new[] { "NX" }, "-ERR syntax error\r\n")]
-    [InlineData(new[] { "EX", "0" }, "-ERR invalid expire time in 'getex' command\r\n")]
-    [InlineData(new[] { "PXAT", "-1" }, "-ERR invalid expire time in 'getex' command\r\n")]
-    [InlineData(new[] { "EX", "x" }, NotInteger)]
     public void GetExRejectsBadOptionsEvenForMissingKeys(string[] options, string error)
     {
         using var kv = NewRunner();
         Assert.Equal(error, kv.Run(["GETEX", "missing", .. options]));
+    }
+
+    [Theory]
+    [InlineData(new[] { "EX", "0" }, "-ERR invalid expire time in 'getex' command\r\n")]
+    [InlineData(new[] { "PXAT", "-1" }, "-ERR invalid expire time in 'getex' command\r\n")]
+    [InlineData(new[] { "EX", "x" }, NotInteger)]
+    [InlineData(new[] { "EX", "5", "EX", "x" }, NotInteger)]
+    public void GetExChecksTheAmountOnlyForAnExistingKey(string[] options, string error)
+    {
+        // Redis 7.0 looks the key up first: a missing key is nil, whatever the amount.
+        using var kv = NewRunner();
+        Assert.Equal(Nil, kv.Run(["GETEX", "missing", .. options]));
+        kv.Run("SET", "k", "v");
+        Assert.Equal(error, kv.Run(["GETEX", "k", .. options]));
+        Assert.Equal(":-1\r\n", kv.Run("TTL", "k"));
+    }
+
+    [Fact]
+    public void RepeatedOptionsAsRedis()
+    {
+        using var kv = NewRunner();
+        Assert.Equal("+OK\r\n", kv.Run("SET", "k", "v", "EX", "1", "EX", "200"));
+        Assert.Equal(":200\r\n", kv.Run("TTL", "k"));
+        Assert.Equal("+OK\r\n", kv.Run("SET", "k", "v", "EX", "-1", "EX", "5"));
+        Assert.Equal(":5\r\n", kv.Run("TTL", "k"));
+        Assert.Equal("+OK\r\n", kv.Run("SET", "k", "v", "EX", "abc", "ex", "6"));
+        Assert.Equal(":6\r\n", kv.Run("TTL", "k"));
+        Assert.Equal(NotInteger, kv.Run("SET", "k", "v", "EX", "5", "EX", "abc"));
+        Assert.Equal("-ERR syntax error\r\n", kv.Run("SET", "k", "v", "EX", "5", "PX", "100"));
+        Assert.Equal("-ERR syntax error\r\n", kv.Run("SET", "k", "v", "KEEPTTL", "EX", "5"));
+        Assert.Equal("+OK\r\n", kv.Run("SET", "k", "v", "KEEPTTL", "KEEPTTL"));
+        Assert.Equal(Bulk("v"), kv.Run("SET", "k", "w", "GET", "GET"));
+        Assert.Equal(Nil, kv.Run("SET", "k", "x", "NX", "NX"));
+        Assert.Equal(Bulk("w"), kv.Run("GETEX", "k", "EX", "5", "EX", "7"));
+        Assert.Equal(":7\r\n", kv.Run("TTL", "k"));
+        Assert.Equal(Bulk("w"), kv.Run("GETEX", "k", "PERSIST", "PERSIST"));
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public class SteadyStateAllocationTests
     [Fact]
     public void KeyValueGetAndSetDoNotAllocate()
     {
-        var protocol = new KeyValueProtocol(new KeyValueStore());
+        var protocol = KeyValueWithoutSlowLog();
 
         Assert.Equal(0, AllocatedPerRun(protocol, Contiguous("SET key:1 some value\r\nGET key:1\r\nGET missing\r\n")));
     }
@@ -51,7 +51,7 @@ public class SteadyStateAllocationTests
     [Fact]
     public void KeyValuePipelinedAcrossSegmentsDoesNotAllocate()
     {
-        var protocol = new KeyValueProtocol(new KeyValueStore());
+        var protocol = KeyValueWithoutSlowLog();
 
         Assert.Equal(0, AllocatedPerRun(protocol, Segmented("SET k v\r\nGE", "T k\r\nSET k", " v\r\n")));
     }
@@ -61,7 +61,7 @@ public class SteadyStateAllocationTests
     {
         // Storing a value that differs from the current one must copy it (stored arrays are immutable
         // because GET hands them out); nothing else may allocate.
-        var protocol = new KeyValueProtocol(new KeyValueStore());
+        var protocol = KeyValueWithoutSlowLog();
         ReadOnlySequence<byte> setA = Contiguous("SET key aaaaa\n");
         ReadOnlySequence<byte> setB = Contiguous("SET key bbbbb\n");
         var output = new ArrayBufferWriter<byte>(4096);
@@ -83,6 +83,15 @@ public class SteadyStateAllocationTests
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         const int ByteArrayOfFiveBytes = 32; // 24-byte array header + 5 bytes rounded up to 8
         Assert.InRange(allocated, 0, 2L * Iterations * ByteArrayOfFiveBytes);
+    }
+
+    /// <summary>A command that happens to take 10 ms (the thread descheduled on a busy machine) is recorded in
+    /// the slow log, which allocates its entry, as Redis's does: off here, so the count is the request path's alone.</summary>
+    private static KeyValueProtocol KeyValueWithoutSlowLog()
+    {
+        var database = new KeyValueDatabase(new KeyValueOptions(), new KeyValueStore());
+        database.Settings.SlowlogSlowerThan = -1;
+        return new KeyValueProtocol(database);
     }
 
     private static long AllocatedPerRun(IConnectionProtocol protocol, ReadOnlySequence<byte> input)

@@ -92,7 +92,7 @@ public class ConnectionCommandTests
             Assert.Equal(14, reply.Items!.Count);
             var map = reply.AsMap();
             Assert.Equal("redis", map["server"].Text);
-            Assert.Equal("7.2.0", map["version"].Text);
+            Assert.Equal("7.0.15", map["version"].Text);
             Assert.Equal(2, map["proto"].Integer);
             Assert.Equal(session.Protocol.Session.Id, map["id"].Integer);
             Assert.Equal("standalone", map["mode"].Text);

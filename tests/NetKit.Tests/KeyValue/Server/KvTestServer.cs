@@ -25,7 +25,8 @@ public sealed class KvTestServer : IAsyncDisposable
     public static KvTestServer StartWithPassword(string password) =>
         Start(new KeyValueServerOptions { Port = 0, RequirePass = password });
 
-    private static KvTestServer Start(KeyValueServerOptions options)
+    /// <summary>A server with <paramref name="options"/> (give Port = 0).</summary>
+    public static KvTestServer Start(KeyValueServerOptions options)
     {
         var server = new KeyValueServer(options);
         server.Start();

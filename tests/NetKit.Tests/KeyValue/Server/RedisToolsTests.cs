@@ -1,3 +1,4 @@
+using NetKit.KeyValue;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -37,7 +38,7 @@ public class RedisToolsTests
         Assert.True(result.ExitCode == 0, result.ToString());
         // redis-cli prints INFO's text as the server sent it.
         var info = InfoText.Parse(result.Stdout);
-        Assert.Equal("7.2.0", info["Server"]["redis_version"]);
+        Assert.Equal("7.0.15", info["Server"]["redis_version"]);
         Assert.Equal(server.Port.ToString(CultureInfo.InvariantCulture), info["Server"]["tcp_port"]);
         Assert.Equal("1", info["Clients"]["connected_clients"]);
     }
@@ -85,6 +86,36 @@ public class RedisToolsTests
         Assert.Contains("errors: 0, replies: 1000", result.Stdout, StringComparison.Ordinal);
         Assert.Equal("1000\n", (await Cli(server, "dbsize")).Stdout);
         Assert.Equal("value 999\n", (await Cli(server, "get", "key:999")).Stdout);
+    }
+
+    [RequiresToolFact("redis-cli")]
+    public async Task PipeInlineInputWithRespInlineReplies()
+    {
+        // Redis accepts inline lines on --pipe; with --inline-replies resp so does kv.
+        await using var server = KvTestServer.Start(new KeyValueServerOptions { Port = 0, InlineReplies = InlineReplyMode.Resp });
+        var result = await ExternalTool.RunAsync(
+            "redis-cli", ["-h", "127.0.0.1", "-p", server.Port.ToString(CultureInfo.InvariantCulture), "--pipe"], CliTimeout,
+            "SET p1 v1\r\nSET p2 \"two words\"\r\n"u8.ToArray());
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("errors: 0, replies: 2", result.Stdout, StringComparison.Ordinal);
+        Assert.Equal("two words\n", (await Cli(server, "get", "p2")).Stdout);
+    }
+
+    [RequiresToolFact("redis-cli")]
+    public async Task MemKeysAndHotKeysAsAgainstRedis()
+    {
+        await using var server = KvTestServer.Start();
+        await Cli(server, "set", "small", "1234");
+        await Cli(server, "set", "large", new string('x', 100));
+        var memkeys = await Cli(server, "--memkeys");
+        Assert.True(memkeys.ExitCode == 0, memkeys.ToString());
+        Assert.Contains("Biggest string found '\"large\"' has 160 bytes", memkeys.Stdout, StringComparison.Ordinal);
+        Assert.Contains("2 strings with 208 bytes", memkeys.Stdout, StringComparison.Ordinal);
+
+        // As redis-server with its default policy: --hotkeys needs an LFU policy, and says so.
+        var refused = await Cli(server, "--hotkeys");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("An LFU maxmemory policy is not selected", refused.Stdout + refused.Stderr, StringComparison.Ordinal);
     }
 
     [RequiresToolFact("redis-benchmark")]

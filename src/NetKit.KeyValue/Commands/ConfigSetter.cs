@@ -1,0 +1,145 @@
+using System.Globalization;
+
+namespace NetKit.KeyValue;
+
+/// <summary>
+/// CONFIG SET name value [name value ...] for the settings that can change while kv runs, with Redis 7.0's
+/// checks and errors; every pair is checked before any is applied, so a failing call changes nothing.
+/// The other settings CONFIG GET shows are fixed at start and refused as Redis refuses an immutable one.
+/// </summary>
+internal static class ConfigSetter
+{
+    private static readonly string[] Mutable =
+        ["maxmemory", "maxmemory-policy", "requirepass", "timeout", "slowlog-log-slower-than", "slowlog-max-len"];
+
+    /// <param name="known">Every setting CONFIG GET reports, so a known immutable one gets its own error.</param>
+    public static void Set(ref CommandContext context, IEnumerable<string> known)
+    {
+        var reply = context.Reply;
+        if (context.Count < 4 || context.Count % 2 != 0)
+        {
+            reply.Error("ERR wrong number of arguments for 'config|set' command"u8);
+            return;
+        }
+
+        var database = context.Database;
+        var changes = new List<Action<RuntimeSettings>>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (int i = 2; i < context.Count; i += 2)
+        {
+            string name = context.ArgString(i).ToLowerInvariant();
+            string value = context.ArgString(i + 1);
+            if (!Mutable.Contains(name))
+            {
+                reply.Error(known.Contains(name, StringComparer.OrdinalIgnoreCase)
+                    ? $"ERR CONFIG SET failed (possibly related to argument '{name}') - can't set immutable config"
+                    : $"ERR Unknown option or number of arguments for CONFIG SET - '{context.ArgString(i)}'");
+                return;
+            }
+
+            if (!seen.Add(name))
+            {
+                reply.Error($"ERR CONFIG SET failed (possibly related to argument '{name}') - duplicate parameter");
+                return;
+            }
+
+            if (Parse(name, value) is { } error)
+            {
+                reply.Error($"ERR CONFIG SET failed (possibly related to argument '{name}') - {error}");
+                return;
+            }
+
+            changes.Add(settings => Apply(name, value, settings, database));
+        }
+
+        foreach (var change in changes)
+        {
+            change(database.Settings);
+        }
+
+        reply.Ok();
+    }
+
+    /// <returns>Redis's reason the value is refused, or null.</returns>
+    private static string? Parse(string name, string value) => name switch
+    {
+        "maxmemory" => TryMemory(value, out _) ? null : "argument must be a memory value",
+        "maxmemory-policy" => RuntimeSettings.Policies.Contains(value, StringComparer.OrdinalIgnoreCase) ? null
+            : "argument(s) must be one of the following: volatile-lru, volatile-lfu, volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, noeviction",
+        "timeout" => Range(value, 0, int.MaxValue),
+        "slowlog-log-slower-than" => Range(value, -1, long.MaxValue),
+        "slowlog-max-len" => Range(value, 0, long.MaxValue),
+        "requirepass" => null,
+        _ => "unsupported",
+    };
+
+    private static void Apply(string name, string value, RuntimeSettings settings, KeyValueDatabase database)
+    {
+        switch (name)
+        {
+            case "maxmemory":
+                TryMemory(value, out long bytes);
+                settings.MaxMemory = bytes;
+                break;
+            case "maxmemory-policy":
+                settings.MaxMemoryPolicy = value.ToLowerInvariant();
+                database.Store.Access.Lfu = settings.IsLfuPolicy;
+                break;
+            case "requirepass":
+                settings.RequirePass = value;
+                break;
+            case "timeout":
+                database.IdleTimeoutSeconds = int.Parse(value, CultureInfo.InvariantCulture);
+                break;
+            case "slowlog-log-slower-than":
+                settings.SlowlogSlowerThan = long.Parse(value, CultureInfo.InvariantCulture);
+                break;
+            case "slowlog-max-len":
+                settings.SlowlogMaxLength = (int)Math.Min(int.MaxValue, long.Parse(value, CultureInfo.InvariantCulture));
+                break;
+        }
+    }
+
+    private static string? Range(string value, long min, long max)
+    {
+        if (!CommandContext.TryParseInteger(System.Text.Encoding.UTF8.GetBytes(value), out long number))
+        {
+            return "argument couldn't be parsed into an integer";
+        }
+
+        return number >= min && number <= max
+            ? null
+            : $"argument must be between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)} inclusive";
+    }
+
+    /// <summary>Redis's memtoull: digits and an optional unit, k = 1000 and kb = 1024 (likewise m/mb, g/gb), any case.</summary>
+    internal static bool TryMemory(string text, out long bytes)
+    {
+        bytes = 0;
+        int digits = 0;
+        while (digits < text.Length && char.IsAsciiDigit(text[digits]))
+        {
+            digits++;
+        }
+
+        long multiplier = text[digits..].ToLowerInvariant() switch
+        {
+            "" or "b" => 1,
+            "k" => 1000,
+            "kb" => 1024,
+            "m" => 1000 * 1000,
+            "mb" => 1024 * 1024,
+            "g" => 1000L * 1000 * 1000,
+            "gb" => 1024L * 1024 * 1024,
+            _ => 0,
+        };
+        if (digits == 0 || multiplier == 0 || !long.TryParse(text.AsSpan(0, digits), NumberStyles.None, CultureInfo.InvariantCulture, out long number)
+            || number > long.MaxValue / multiplier)
+        {
+            return false;
+        }
+
+        bytes = number * multiplier;
+        return true;
+    }
+}
