@@ -15,6 +15,7 @@ public sealed class KeyValueDatabase : IDisposable
     // never sees a session both ways or neither.
     private readonly Lock _countersGate = new();
     private readonly SessionCounters _closed = new();
+    private readonly KeyValueStore _first;
     private Timer? _expirySweep;
     private long _nextClientId;
     private long _totalConnections;
@@ -23,7 +24,7 @@ public sealed class KeyValueDatabase : IDisposable
     public KeyValueDatabase(KeyValueOptions? options = null, KeyValueStore? store = null)
     {
         Options = options ?? new KeyValueOptions();
-        Store = store ?? new KeyValueStore();
+        _first = store ?? new KeyValueStore(timeProvider: null, Options.Databases);
         Settings = new RuntimeSettings(Options);
         StartedAtMs = Store.NowMs;
     }
@@ -56,7 +57,16 @@ public sealed class KeyValueDatabase : IDisposable
     /// <summary>Set by the server that owns this database: cuts the connection of that id (CLIENT KILL); false when gone.</summary>
     internal Func<long, bool>? KillConnection { get; set; }
 
-    public KeyValueStore Store { get; }
+    /// <summary>Database 0, the one a new connection starts in.</summary>
+    public KeyValueStore Store => _first.Databases[0];
+
+    /// <summary>How many databases there are (<c>--databases</c>).</summary>
+    public int DatabaseCount => _first.Databases.Count;
+
+    /// <summary>Database <paramref name="index"/> (SELECT's number) as it is now: SWAPDB exchanges them.</summary>
+    public KeyValueStore StoreAt(int index) => _first.Databases[index];
+
+    internal DatabaseSet Databases => _first.Databases;
 
     /// <summary>The append-only log, once attached; null while the data is in memory only.</summary>
     public IKeyValueLog? Log { get; private set; }
@@ -76,7 +86,7 @@ public sealed class KeyValueDatabase : IDisposable
     public long KeyspaceMisses => SumCounters().KeyspaceMisses;
 
     /// <summary>True when writes that add data must be refused (<c>--maxmemory</c>).</summary>
-    public bool IsOverMaxMemory => Settings.MaxMemory is > 0 and var max && Store.UsedBytes >= max;
+    public bool IsOverMaxMemory => Settings.MaxMemory is > 0 and var max && Databases.UsedBytes >= max;
 
     /// <summary>Makes the database durable: every change from now on is journaled to <paramref name="log"/>.</summary>
     public void AttachLog(IKeyValueLog log)
@@ -89,7 +99,7 @@ public sealed class KeyValueDatabase : IDisposable
     public void StartExpirySweep(TimeSpan? period = null)
     {
         var every = period ?? TimeSpan.FromMilliseconds(100);
-        _expirySweep ??= new Timer(static state => SweepExpired((KeyValueStore)state!), Store, every, every);
+        _expirySweep ??= new Timer(static state => SweepExpired((DatabaseSet)state!), Databases, every, every);
     }
 
     /// <summary>Compares a password with the configured one in constant time.</summary>
@@ -118,6 +128,7 @@ public sealed class KeyValueDatabase : IDisposable
 
     internal void Disconnect(ClientSession session)
     {
+        TransactionCommands.UnwatchAll(session, Store);
         lock (_countersGate)
         {
             if (_clients.TryRemove(session.Id, out _))
@@ -149,15 +160,18 @@ public sealed class KeyValueDatabase : IDisposable
         _expirySweep = null;
     }
 
-    private static void SweepExpired(KeyValueStore store)
+    private static void SweepExpired(DatabaseSet databases)
     {
         // As Redis's active expiry: keep sweeping while a good share of what was checked had expired,
-        // within a small budget per tick so the sweep never stalls writers for long.
-        for (int round = 0; round < 16; round++)
+        // within a small budget per tick and database so the sweep never stalls writers for long.
+        foreach (var store in databases.All)
         {
-            if (store.SweepExpired(200) < 50)
+            for (int round = 0; round < 16; round++)
             {
-                break;
+                if (store.SweepExpired(200) < 50)
+                {
+                    break;
+                }
             }
         }
     }

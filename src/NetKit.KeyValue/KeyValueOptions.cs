@@ -29,6 +29,9 @@ public sealed record KeyValueOptions
     /// <summary>The connection limit, as CONFIG GET maxclients reports it.</summary>
     public int MaxClients { get; init; } = 10_000;
 
+    /// <summary>How many databases SELECT can choose from (Redis's <c>databases</c>, 16).</summary>
+    public int Databases { get; init; } = KeyValueStore.DefaultDatabases;
+
     /// <summary>Where the append-only log lives; null = in memory only.</summary>
     public string? DataDirectory { get; init; }
 

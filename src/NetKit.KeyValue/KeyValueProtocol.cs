@@ -360,44 +360,23 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
 
     private void Dispatch(ref CommandContext context)
     {
-        var reply = context.Reply;
-        if (!_commands.TryGet(context[0], out CommandSpec? spec))
+        var transaction = Session.Transaction;
+        if (!TryAdmit(ref context, out CommandSpec? spec))
         {
-            reply.Error(UnknownCommand(ref context));
+            // As Redis's rejectCommand: a command refused while queueing makes its EXEC fail.
+            transaction.Aborted |= transaction.InMulti;
             return;
         }
 
-        if (!spec.AcceptsArgumentCount(context.Count))
+        if (transaction.InMulti && !TransactionCommands.RunsInsideMulti(spec))
         {
-            context.WrongArity();
+            transaction.Queue(context.Request, context.Arguments);
+            context.Reply.Simple("QUEUED"u8);
             return;
         }
 
-        if (!Session.Authenticated && (spec.Flags & CommandFlags.NoAuth) == 0)
-        {
-            reply.Error("NOAUTH Authentication required."u8);
-            return;
-        }
-
-        if ((spec.Flags & CommandFlags.Write) != 0 && _database.Log?.LastWriteError is { } logError)
-        {
-            // An acknowledged write must be durable: while the log cannot be written, refuse writes up
-            // front rather than take them and fail their replies.
-            reply.Error($"MISCONF Errors writing to the AOF file: {logError}");
-            return;
-        }
-
-        if ((spec.Flags & CommandFlags.DenyOom) != 0 && _database.IsOverMaxMemory)
-        {
-            reply.Error("OOM command not allowed when used memory > 'maxmemory'."u8);
-            return;
-        }
-
-        Session.Counters.CountCommand(spec.Index);
-        Session.LastCommand = spec.Name;
-        Session.LastCommandAtMs = _database.Store.NowMs;
         long started = Stopwatch.GetTimestamp();
-        spec.Handler(ref context);
+        CommandExecution.Run(ref context, spec);
         // The threshold is read after the command, as Redis reads it: a CONFIG SET of it is judged by its new value.
         long slowerThan = _database.Settings.SlowlogSlowerThan;
         if (slowerThan >= 0)
@@ -410,10 +389,49 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
             }
         }
 
-        if ((spec.Flags & CommandFlags.Write) != 0 && _database.Log is { } log)
+        if ((spec.Flags & (CommandFlags.Write | CommandFlags.RunsCommands)) != 0 && _database.Log is { } log)
         {
             _awaitingDurable = log.AppendedSequence;
         }
+    }
+
+    /// <summary>The checks before a command runs or is queued: known, arity, authentication, the log's health, memory.</summary>
+    private bool TryAdmit(ref CommandContext context, out CommandSpec spec)
+    {
+        var reply = context.Reply;
+        if (!_commands.TryGet(context[0], out spec!))
+        {
+            reply.Error(UnknownCommand(ref context));
+            return false;
+        }
+
+        if (!spec.AcceptsArgumentCount(context.Count))
+        {
+            context.WrongArity();
+            return false;
+        }
+
+        if (!Session.Authenticated && (spec.Flags & CommandFlags.NoAuth) == 0)
+        {
+            reply.Error("NOAUTH Authentication required."u8);
+            return false;
+        }
+
+        if ((spec.Flags & CommandFlags.Write) != 0 && _database.Log?.LastWriteError is { } logError)
+        {
+            // An acknowledged write must be durable: while the log cannot be written, refuse writes up
+            // front rather than take them and fail their replies.
+            reply.Error($"MISCONF Errors writing to the AOF file: {logError}");
+            return false;
+        }
+
+        if ((spec.Flags & CommandFlags.DenyOom) != 0 && _database.IsOverMaxMemory)
+        {
+            reply.Error("OOM command not allowed when used memory > 'maxmemory'."u8);
+            return false;
+        }
+
+        return true;
     }
 
     private static string UnknownCommand(ref CommandContext context)

@@ -40,6 +40,7 @@ public sealed class KeyValueServer : INetworkServer
             MaxLineLength = Options.MaxLineLength,
             MaxBulkLength = Options.MaxBulkLength,
             MaxMemory = Options.MaxMemory,
+            Databases = Options.Databases,
             RequirePass = Options.RequirePass,
             MaxClients = Options.MaxConnections,
             DataDirectory = Options.DataDirectory is null ? null : Path.GetFullPath(Options.DataDirectory),

@@ -33,6 +33,9 @@ public sealed record KeyValueServerOptions
     /// <summary>The password clients must AUTH with first; null = none (then only loopback may be listened on).</summary>
     public string? RequirePass { get; init; }
 
+    /// <summary>How many databases SELECT can choose from (Redis's <c>databases</c>).</summary>
+    public int Databases { get; init; } = KeyValueStore.DefaultDatabases;
+
     /// <summary>Bytes of keys and values beyond which writes that add data get <c>-OOM</c>; 0 = no limit.</summary>
     public long MaxMemory { get; init; }
 

@@ -44,6 +44,24 @@ public sealed class KvServerOptionSet
     private readonly Option<long> _maxMemory = ByteSizeOption("--maxmemory",
         "kv: bytes of keys and values beyond which writes get -OOM (suffixes as Redis: 100mb, 1gb; 0 = no limit)", 0, 0, long.MaxValue);
 
+    private readonly Option<int> _databases = new("--databases")
+    {
+        Description = "kv: how many databases SELECT can choose from, as Redis's databases setting",
+        HelpName = "count",
+        DefaultValueFactory = _ => KeyValueStore.DefaultDatabases,
+        Validators =
+        {
+            result =>
+            {
+                // Redis caps nothing here, but every database costs a dictionary pair: a bound keeps a typo cheap.
+                if (result.GetValueOrDefault<int>() is < 1 or > 1024)
+                {
+                    result.AddError("--databases must be between 1 and 1024");
+                }
+            },
+        },
+    };
+
     private readonly Option<long> _maxBulkLength = ByteSizeOption("--proto-max-bulk-len",
         "kv: the longest key or value a RESP request may carry (suffixes as --maxmemory)",
         new KeyValueServerOptions().MaxBulkLength, 1, MaxBulkLengthLimit);
@@ -108,6 +126,7 @@ public sealed class KvServerOptionSet
         command.Options.Add(_maxMemory);
         command.Options.Add(_maxBulkLength);
         command.Options.Add(_inlineReplies);
+        command.Options.Add(_databases);
         if (_durableByDefault)
         {
             command.Validators.Add(result =>
@@ -182,6 +201,7 @@ public sealed class KvServerOptionSet
         {
             MaxMemory = result.GetValue(_maxMemory),
             MaxBulkLength = result.GetValue(_maxBulkLength),
+            Databases = result.GetValue(_databases),
             RequirePass = password,
             DataDirectory = directory,
             Fsync = fsync,

@@ -26,7 +26,13 @@ internal ref struct CommandContext
 
     public KeyValueDatabase Database { get; }
 
-    public readonly KeyValueStore Store => Database.Store;
+    /// <summary>The database the client has SELECTed.</summary>
+    public readonly KeyValueStore Store => Database.StoreAt(Session.DatabaseIndex);
+
+    /// <summary>The request's bytes and its arguments' ranges in them (MULTI queues a copy).</summary>
+    public readonly ReadOnlySpan<byte> Request => _request;
+
+    public readonly ReadOnlySpan<ArgRange> Arguments => _args;
 
     public ReplyWriter Reply { get; }
 

@@ -17,4 +17,6 @@ internal enum CommandFlags
     Stale = 128,
     /// <summary>Takes time in proportion to the keyspace (KEYS, SCAN, FLUSHALL): never run on an event-loop thread.</summary>
     MayBlock = 256,
+    /// <summary>Runs other commands (EXEC): its reply waits for their writes to be durable, as a write's does.</summary>
+    RunsCommands = 512,
 }

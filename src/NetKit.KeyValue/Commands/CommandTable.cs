@@ -65,6 +65,9 @@ internal sealed class CommandTable
         KeyAccessCommands.Register(table);
         ObjectCommands.Register(table);
         OperationsCommands.Register(table);
+        DatabaseCommands.Register(table);
+        HashCommands.Register(table);
+        TransactionCommands.Register(table);
         return table;
     }
 }

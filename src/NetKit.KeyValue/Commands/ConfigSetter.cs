@@ -83,7 +83,11 @@ internal static class ConfigSetter
                 break;
             case "maxmemory-policy":
                 settings.MaxMemoryPolicy = value.ToLowerInvariant();
-                database.Store.Access.Lfu = settings.IsLfuPolicy;
+                foreach (var store in database.Databases.All)
+                {
+                    store.Access.Lfu = settings.IsLfuPolicy;
+                }
+
                 break;
             case "requirepass":
                 settings.RequirePass = value;

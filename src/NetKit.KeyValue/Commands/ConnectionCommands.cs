@@ -168,22 +168,7 @@ internal static class ConnectionCommands
         reply.ArrayHeader(0);
     }
 
-    private static void Select(ref CommandContext context)
-    {
-        if (!context.TryInteger(1, out long index))
-        {
-            return;
-        }
-
-        // One database only: clients that SELECT 0 explicitly keep working, anything else is refused.
-        if (index != 0)
-        {
-            context.Reply.Error("ERR DB index is out of range"u8);
-            return;
-        }
-
-        context.Reply.Ok();
-    }
+    private static void Select(ref CommandContext context) => DatabaseCommands.Select(ref context);
 
     private static void Client(ref CommandContext context)
     {

@@ -95,7 +95,7 @@ internal static class InfoBuilder
                     // The transport refuses connections over its limit before a session exists, so the
                     // database never sees them; they are counted in the netkit.connections.rejected metric.
                     lines.Add("rejected_connections", 0);
-                    lines.Add("expired_keys", database.Store.ExpiredKeys);
+                    lines.Add("expired_keys", database.Databases.ExpiredKeys);
                     lines.Add("evicted_keys", 0);
                     lines.Add("keyspace_hits", database.KeyspaceHits);
                     lines.Add("keyspace_misses", database.KeyspaceMisses);
@@ -140,10 +140,13 @@ internal static class InfoBuilder
                     break;
                 case "keyspace":
                     text.Append("# Keyspace\r\n");
-                    int keys = database.Store.Count;
-                    if (keys > 0)
+                    for (int index = 0; index < database.DatabaseCount; index++)
                     {
-                        lines.Add("db0", $"keys={keys},expires={database.Store.ExpiringCount},avg_ttl=0");
+                        var store = database.StoreAt(index);
+                        if (store.Count > 0)
+                        {
+                            lines.Add($"db{index}", $"keys={store.Count},expires={store.ExpiringCount},avg_ttl=0");
+                        }
                     }
 
                     break;
@@ -201,7 +204,7 @@ internal static class InfoBuilder
 
     private static void Memory(SectionWriter lines, KeyValueDatabase database)
     {
-        long used = database.Store.UsedBytes;
+        long used = database.Databases.UsedBytes;
         long max = database.Settings.MaxMemory;
         long rss = Environment.WorkingSet;
         lines.Add("used_memory", used);

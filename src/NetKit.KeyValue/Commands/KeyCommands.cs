@@ -29,7 +29,7 @@ internal static class KeyCommands
         table.Add(new CommandSpec("randomkey", 1, CommandFlags.ReadOnly | CommandFlags.MayBlock, RandomKey, "generic", "Returns a random key name from the database."));
     }
 
-    // DEL and UNLINK alike: values are plain byte arrays, so there is nothing to free in the background.
+    // DEL and UNLINK alike: nothing is freed in the background, the garbage collector does that.
     private static void Del(ref CommandContext context)
     {
         var store = context.Store;
@@ -64,9 +64,9 @@ internal static class KeyCommands
 
     private static void Type(ref CommandContext context)
     {
-        bool hit = context.Store.ContainsKey(context[1]);
+        bool hit = context.Store.TryGetValue(context[1], out object value);
         context.CountLookup(hit);
-        context.Reply.Simple(hit ? "string"u8 : "none"u8);
+        context.Reply.Simple(hit ? StoredValues.TypeName(value) : "none"u8);
     }
 
     private static void Rename(ref CommandContext context) => RenameKey(ref context, onlyIfNew: false);
@@ -79,7 +79,7 @@ internal static class KeyCommands
         var reply = context.Reply;
         lock (store.WriteLock)
         {
-            if (!store.TryGet(context[1], out byte[] value, out long expiresAtMs))
+            if (!store.TryGetValue(context[1], out object value, out long expiresAtMs))
             {
                 reply.Error("ERR no such key"u8);
                 return;
@@ -98,7 +98,7 @@ internal static class KeyCommands
             }
 
             // The destination takes the source's expiry, or none: never keeps its own.
-            store.SetLocked(context[2], value, expiresAtMs);
+            store.PutLocked(context[2], value, expiresAtMs);
             store.RemoveLocked(context[1]);
         }
 
@@ -334,7 +334,7 @@ internal static class KeyCommands
 
         long count = 10;
         int patternIndex = 0;
-        bool onlyNone = false;
+        int typeIndex = 0;
         for (int i = 2; i < context.Count; i++)
         {
             if (i + 1 >= context.Count)
@@ -362,8 +362,7 @@ internal static class KeyCommands
             }
             else if (context.Is(i, "TYPE"u8))
             {
-                // Every value is a string: any other type name selects nothing.
-                onlyNone = !context.Is(i + 1, "string"u8);
+                typeIndex = i + 1;
             }
             else
             {
@@ -390,25 +389,36 @@ internal static class KeyCommands
             }
         }
 
-        reply.ArrayHeader(2);
-        reply.Bulk((long)next);
-        int matching = 0;
-        foreach (byte[] key in page)
+        // Filtered once, then written: a key's type may change between two looks at it.
+        int kept = 0;
+        for (int i = 0; i < page.Count; i++)
         {
-            if (!onlyNone && (all || GlobPattern.IsMatch(pattern, key)))
+            if (Selected(ref context, store, page[i], typeIndex, pattern, all))
             {
-                matching++;
+                page[kept++] = page[i];
             }
         }
 
-        reply.ArrayHeader(matching);
+        page.RemoveRange(kept, page.Count - kept);
+        reply.ArrayHeader(2);
+        reply.Bulk((long)next);
+        reply.ArrayHeader(page.Count);
         foreach (byte[] key in page)
         {
-            if (!onlyNone && (all || GlobPattern.IsMatch(pattern, key)))
-            {
-                reply.Bulk(key);
-            }
+            reply.Bulk(key);
         }
+    }
+
+    /// <summary>Whether SCAN returns <paramref name="key"/>: it matches the pattern and, with TYPE, is of that type.</summary>
+    private static bool Selected(ref CommandContext context, KeyValueStore store, byte[] key, int typeIndex, ReadOnlySpan<byte> pattern, bool all)
+    {
+        if (!all && !GlobPattern.IsMatch(pattern, key))
+        {
+            return false;
+        }
+
+        return typeIndex == 0
+            || (store.TryGetValue(key, out object value) && System.Text.Ascii.EqualsIgnoreCase(StoredValues.TypeName(value), context[typeIndex]));
     }
 
     private static bool TryParseCursor(ReadOnlySpan<byte> text, out ulong cursor) =>

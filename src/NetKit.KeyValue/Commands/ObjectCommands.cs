@@ -59,7 +59,7 @@ internal static class ObjectCommands
 
         // Looked up without counting as an access, as Redis's LOOKUP_NOTOUCH: asking must not change the answer.
         var store = context.Store;
-        bool hit = store.TryPeek(context[2], out byte[] value);
+        bool hit = store.TryPeekValue(context[2], out object found);
         context.CountLookup(hit);
         if (!hit)
         {
@@ -67,13 +67,16 @@ internal static class ObjectCommands
             return;
         }
 
+        // Only strings have shared integers and string encodings; other types answer from their own value.
+        byte[] value = found as byte[] ?? [];
         if (context.Is(1, "ENCODING"u8))
         {
-            reply.Bulk(MemoryEstimate.Encoding(value) switch { "int" => "int"u8, "embstr" => "embstr"u8, _ => "raw"u8 });
+            reply.Bulk(found is byte[] ? MemoryEstimate.Encoding(value) switch { "int" => "int"u8, "embstr" => "embstr"u8, _ => "raw"u8 }
+                : System.Text.Encoding.ASCII.GetBytes(StoredValues.Encoding(found)));
         }
         else if (context.Is(1, "REFCOUNT"u8))
         {
-            bool shared = value.Length <= 5 && CommandContext.TryParseInteger(value, out long number) && number is >= 0 and < SharedIntegers
+            bool shared = found is byte[] && value.Length <= 5 && CommandContext.TryParseInteger(value, out long number) && number is >= 0 and < SharedIntegers
                 && (context.Database.Settings.MaxMemory == 0 || !context.Database.Settings.NoSharedIntegers);
             reply.Integer(shared ? int.MaxValue : 1);
         }
@@ -137,12 +140,14 @@ internal static class ObjectCommands
             }
         }
 
-        if (!context.Store.TryPeek(context[2], out byte[] value))
+        if (!context.Store.TryPeekValue(context[2], out object found))
         {
             reply.Null();
             return;
         }
 
-        reply.Integer(MemoryEstimate.StringKey(context[2].Length, value));
+        // A hash: its key as a string key's, plus its fields and values with their own overhead.
+        reply.Integer(found is byte[] value ? MemoryEstimate.StringKey(context[2].Length, value)
+            : MemoryEstimate.StringKey(context[2].Length, []) + StoredValues.SizeOf(found));
     }
 }

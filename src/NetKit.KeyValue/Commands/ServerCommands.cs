@@ -390,7 +390,19 @@ internal static class ServerCommands
             return;
         }
 
-        context.Store.Clear();
+        if (context.Is(0, "FLUSHALL"u8))
+        {
+            var databases = context.Store.Databases;
+            lock (databases.WriteLock)
+            {
+                databases.ClearAllLocked();
+            }
+        }
+        else
+        {
+            context.Store.Clear();
+        }
+
         context.Reply.Ok();
     }
 

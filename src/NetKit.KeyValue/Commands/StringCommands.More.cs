@@ -6,8 +6,8 @@ using NetKit.Buffers;
 
 namespace NetKit.KeyValue;
 
-// Every value is a string, so Redis's WRONGTYPE check never fires here; were other types added, each
-// handler below would need it right after its lookup.
+// A key holding another type than a string fails the store's TryGet with WrongTypeException, which the
+// dispatcher answers with WRONGTYPE: the handlers below look up before they change anything.
 internal static partial class StringCommands
 {
     private const CommandFlags Read = CommandFlags.ReadOnly;
@@ -175,9 +175,10 @@ internal static partial class StringCommands
         reply.ArrayHeader(context.Count - 1);
         for (int i = 1; i < context.Count; i++)
         {
-            bool hit = store.TryGet(context[i], out byte[] value);
+            // MGET answers nil for a key of another type, as Redis does, rather than WRONGTYPE.
+            bool hit = store.TryGetValue(context[i], out object found) && found is byte[];
             context.CountLookup(hit);
-            BulkOrNull(reply, hit, value);
+            BulkOrNull(reply, hit, hit ? (byte[])found : []);
         }
     }
 
@@ -457,7 +458,7 @@ internal static partial class StringCommands
         context.Reply.Bulk(text[..length]);
     }
 
-    private static bool TryAddDecimal(ReadOnlySpan<byte> current, ReadOnlySpan<byte> increment, out decimal sum)
+    internal static bool TryAddDecimal(ReadOnlySpan<byte> current, ReadOnlySpan<byte> increment, out decimal sum)
     {
         // Both below 1e27 in magnitude: the sum cannot overflow decimal's ~7.9e28.
         const NumberStyles Style = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent;
@@ -476,7 +477,7 @@ internal static partial class StringCommands
         return true;
     }
 
-    private static int FormatDecimal(decimal value, Span<byte> destination)
+    internal static int FormatDecimal(decimal value, Span<byte> destination)
     {
         // Decimal's own format never uses an exponent; it keeps the scale ("10.60"), which Finish trims.
         value.TryFormat(destination, out int n, default, CultureInfo.InvariantCulture);

@@ -75,7 +75,14 @@ internal static partial class StringCommands
         var store = context.Store;
         lock (store.WriteLock)
         {
-            bool exists = store.TryGet(context[1], out byte[] old);
+            // SET replaces a value of any type; only its GET option needs the old one to be a string.
+            bool exists = store.TryGetValue(context[1], out object current);
+            if (get && exists && current is not byte[])
+            {
+                throw new WrongTypeException();
+            }
+
+            byte[] old = current as byte[] ?? [];
             if ((nx && exists) || (xx && !exists))
             {
                 if (get)

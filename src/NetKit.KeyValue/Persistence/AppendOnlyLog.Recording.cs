@@ -11,13 +11,13 @@ namespace NetKit.KeyValue.Persistence;
 public sealed partial class AppendOnlyLog
 {
     /// <inheritdoc />
-    public void RecordSet(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expiresAtMs)
+    public void RecordSet(int database, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expiresAtMs)
     {
         bool wake;
         long pending;
         lock (_gate)
         {
-            wake = _active.Length == 0;
+            wake = BeforeRecord(database);
             _active.WriteSet(key, value, expiresAtMs);
             pending = Recorded();
         }
@@ -26,13 +26,13 @@ public sealed partial class AppendOnlyLog
     }
 
     /// <inheritdoc />
-    public void RecordDelete(ReadOnlySpan<byte> key)
+    public void RecordDelete(int database, ReadOnlySpan<byte> key)
     {
         bool wake;
         long pending;
         lock (_gate)
         {
-            wake = _active.Length == 0;
+            wake = BeforeRecord(database);
             _active.WriteDelete(key);
             pending = Recorded();
         }
@@ -41,13 +41,13 @@ public sealed partial class AppendOnlyLog
     }
 
     /// <inheritdoc />
-    public void RecordExpireAt(ReadOnlySpan<byte> key, long expiresAtMs)
+    public void RecordExpireAt(int database, ReadOnlySpan<byte> key, long expiresAtMs)
     {
         bool wake;
         long pending;
         lock (_gate)
         {
-            wake = _active.Length == 0;
+            wake = BeforeRecord(database);
             _active.WriteExpireAt(key, expiresAtMs);
             pending = Recorded();
         }
@@ -56,18 +56,135 @@ public sealed partial class AppendOnlyLog
     }
 
     /// <inheritdoc />
-    public void RecordClear()
+    public void RecordClear(int database)
     {
         bool wake;
         long pending;
         lock (_gate)
         {
-            wake = _active.Length == 0;
+            wake = BeforeRecord(database);
+            _active.WriteClearDatabase();
+            pending = Recorded();
+        }
+
+        AfterRecord(wake, pending);
+    }
+
+    /// <inheritdoc />
+    public void RecordClearAll()
+    {
+        bool wake;
+        long pending;
+        lock (_gate)
+        {
+            // FLUSHALL is the same in every database: written in whichever is selected.
+            wake = BeforeRecord(_multiDatabase ? Math.Max(_selected, 0) : 0);
             _active.WriteClear();
             pending = Recorded();
         }
 
         AfterRecord(wake, pending);
+    }
+
+    /// <inheritdoc />
+    public void RecordHashSet(int database, ReadOnlySpan<byte> key, ReadOnlySpan<byte> field, ReadOnlySpan<byte> value)
+    {
+        bool wake;
+        long pending;
+        lock (_gate)
+        {
+            wake = BeforeRecord(database);
+            _active.WriteHashSet(key, field, value);
+            pending = Recorded();
+        }
+
+        AfterRecord(wake, pending);
+    }
+
+    /// <inheritdoc />
+    public void RecordHashDelete(int database, ReadOnlySpan<byte> key, ReadOnlySpan<byte> field)
+    {
+        bool wake;
+        long pending;
+        lock (_gate)
+        {
+            wake = BeforeRecord(database);
+            _active.WriteHashDelete(key, field);
+            pending = Recorded();
+        }
+
+        AfterRecord(wake, pending);
+    }
+
+    /// <inheritdoc />
+    public void BeginTransaction()
+    {
+        lock (_gate)
+        {
+            // MULTI is written with the transaction's first change, so one that changes nothing leaves no trace.
+            _transactionOpen = true;
+            _transactionStarted = false;
+        }
+    }
+
+    /// <inheritdoc />
+    public void EndTransaction()
+    {
+        bool wake = false;
+        long pending = 0;
+        lock (_gate)
+        {
+            _transactionOpen = false;
+            if (_transactionStarted)
+            {
+                _transactionStarted = false;
+                wake = _active.Length == 0;
+                _active.WriteExec();
+                pending = Recorded();
+            }
+        }
+
+        if (pending > 0 || wake)
+        {
+            AfterRecord(wake, pending);
+        }
+    }
+
+    /// <summary>
+    /// Writes what must precede a record of <paramref name="database"/>: a SELECT when it is not the database
+    /// the log last wrote, as Redis's AOF does, and the MULTI of a transaction's first change. Until a change
+    /// outside database 0 is recorded there is never a SELECT (a replay starts in database 0), so a server
+    /// that only uses database 0 writes exactly what it always did. Under <see cref="_gate"/>; returns
+    /// whether the writer must be woken.
+    /// </summary>
+    private bool BeforeRecord(int database)
+    {
+        bool wake = _active.Length == 0;
+        bool select = _multiDatabase ? database != _selected : database != 0;
+        if (select)
+        {
+            _multiDatabase = true;
+            _active.WriteSelect(database);
+            _selected = database;
+        }
+
+        if (_transactionOpen && !_transactionStarted)
+        {
+            _transactionStarted = true;
+            _active.WriteMulti();
+        }
+
+        return wake;
+    }
+
+    /// <summary>Records appended to a replayed log continue in the database its last record was in.</summary>
+    private void ContinueIn(int database, bool multiDatabase)
+    {
+        lock (_gate)
+        {
+            _selected = database;
+            _multiDatabase = multiDatabase || database != 0;
+        }
     }
 
     private long Recorded()

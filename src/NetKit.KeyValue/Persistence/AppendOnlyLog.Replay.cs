@@ -69,6 +69,7 @@ public sealed partial class AppendOnlyLog
             PersistenceLog.Loaded(logger, reader.Records, store.Count, path, length,
                 (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             var log = new AppendOnlyLog(directory, policy, store, handle, stream, length, logger);
+            log.ContinueIn(reader.SelectedDatabase, reader.SawSelect);
             store.Journal = log;
             return log;
         }

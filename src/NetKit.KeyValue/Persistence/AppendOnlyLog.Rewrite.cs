@@ -107,15 +107,39 @@ public sealed partial class AppendOnlyLog
             stream = new FileStream(handle, FileAccess.ReadWrite, bufferSize: 0);
             long length = 0;
             var chunk = new LogBuffer(SnapshotChunk + 64 * 1024);
-            foreach (var (key, value, expiresAtMs) in _store.Entries())
+            int selected = 0;
+            var databases = _store.Databases;
+            for (int index = 0; index < databases.Count; index++)
             {
-                chunk.WriteSet(key, value, expiresAtMs);
-                if (chunk.Length >= SnapshotChunk)
+                var database = databases[index];
+                if (database.Count == 0)
                 {
-                    length += WriteRewriteChunk(handle, chunk, length);
-                    token.ThrowIfCancellationRequested();
-                    ThrowIfAbandoned();
+                    continue;
                 }
+
+                // Each database's keys after its SELECT, as Redis's rewrite writes them.
+                if (index != selected)
+                {
+                    chunk.WriteSelect(index);
+                    selected = index;
+                }
+
+                foreach (var (key, value, expiresAtMs) in database.Entries())
+                {
+                    WriteSnapshotEntry(chunk, database, key, value, expiresAtMs);
+                    if (chunk.Length >= SnapshotChunk)
+                    {
+                        length += WriteRewriteChunk(handle, chunk, length);
+                        token.ThrowIfCancellationRequested();
+                        ThrowIfAbandoned();
+                    }
+                }
+            }
+
+            if (selected != 0)
+            {
+                // The batches copied after the snapshot start in database 0 unless they say otherwise.
+                chunk.WriteSelect(0);
             }
 
             length += WriteRewriteChunk(handle, chunk, length);
@@ -166,6 +190,44 @@ public sealed partial class AppendOnlyLog
         if (Volatile.Read(ref _rewriteAbandoned))
         {
             throw new IOException($"writes during the rewrite outgrew its buffer ({MaxRewriteBufferBytes} bytes)");
+        }
+    }
+
+    /// <summary>Hash fields per HSET record of a rewrite (Redis's AOF_REWRITE_ITEMS_PER_CMD).</summary>
+    private const int FieldsPerRecord = 64;
+
+    private static void WriteSnapshotEntry(LogBuffer chunk, KeyValueStore database, byte[] key, object value, long expiresAtMs)
+    {
+        if (value is byte[] bytes)
+        {
+            chunk.WriteSet(key, bytes, expiresAtMs);
+            return;
+        }
+
+        if (value is HashValue hash)
+        {
+            KeyValuePair<byte[], byte[]>[] fields;
+            lock (database.WriteLock)
+            {
+                // A hash is changed in place: copied under the lock, written outside it. Changes made after
+                // the copy reach the new file through the side buffer, as for strings.
+                fields = hash.Snapshot();
+            }
+
+            if (fields.Length == 0)
+            {
+                return;
+            }
+
+            for (int i = 0; i < fields.Length; i += FieldsPerRecord)
+            {
+                chunk.WriteHashSet(key, fields.AsSpan(i, Math.Min(FieldsPerRecord, fields.Length - i)));
+            }
+
+            if (expiresAtMs > 0)
+            {
+                chunk.WriteExpireAt(key, expiresAtMs);
+            }
         }
     }
 

@@ -106,6 +106,11 @@ public sealed partial class AppendOnlyLog
                 (_active, _writing) = (_writing, _active);
             }
 
+            if (_multiDatabase)
+            {
+                _selected = -1;
+            }
+
             batchSequence = _appendedSequence;
             _inFlightSequence = batchSequence;
             _inFlight = _next;

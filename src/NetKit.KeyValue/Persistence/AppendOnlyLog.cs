@@ -66,6 +66,13 @@ public sealed partial class AppendOnlyLog : IKeyValueLog, IAsyncDisposable
     private LogBuffer _active = new();
     private LogBuffer _writing = new();
     private long _appendedSequence;
+    // Guarded by _gate: the database the records written last were in (-1 = unknown: each batch starts
+    // with a SELECT once more than database 0 is in use, so that any batch can follow a rewrite's snapshot),
+    // whether any database but 0 has been, and an open transaction's MULTI state.
+    private int _selected;
+    private bool _multiDatabase;
+    private bool _transactionOpen;
+    private bool _transactionStarted;
     private long _durableSequence;
     private long _inFlightSequence;
     private TaskCompletionSource? _inFlight;

@@ -19,16 +19,31 @@ internal sealed class AppendOnlyLogReader
     private const int MaxNumberDigits = 20;
     private const int ReadSize = 1024 * 1024;
 
-    private readonly KeyValueStore _store;
+    private readonly DatabaseSet _databases;
     private readonly long _nowMs;
+    private KeyValueStore _store;
+    // A transaction's records are held back until its EXEC, so a log cut inside one (a crash mid-append)
+    // never applies half of it: the replay ends before its MULTI instead.
+    private readonly List<byte[]> _transaction = [];
+    private long _transactionStart = -1;
     private (int Start, int Length)[] _args = new (int, int)[8];
     private int _argCount;
 
     public AppendOnlyLogReader(KeyValueStore store)
     {
-        _store = store;
+        _databases = store.Databases;
+        _store = _databases[0];
         _nowMs = store.NowMs;
     }
+
+    /// <summary>The database the log's last record was in (where records appended after it continue).</summary>
+    public int SelectedDatabase => _store.Index;
+
+    /// <summary>Whether the log SELECTs at all (else every record is in database 0).</summary>
+    public bool SawSelect { get; private set; }
+
+    /// <summary>Where the intact part ends: before an unfinished transaction's MULTI, if one is open.</summary>
+    private long IntactEnd(long offset) => _transactionStart >= 0 ? _transactionStart : offset;
 
     /// <summary>Records applied.</summary>
     public long Records { get; private set; }
@@ -53,16 +68,16 @@ internal sealed class AppendOnlyLogReader
             {
                 if (start == end && eof)
                 {
-                    return ReplayOutcome.Intact(bufferOffset + start);
+                    return _transactionStart >= 0 ? ReplayOutcome.Torn(_transactionStart) : ReplayOutcome.Intact(bufferOffset + start);
                 }
 
                 var status = TryParse(buffer.AsSpan(start, end - start), out int consumed, out int problemAt, out string? problem);
                 if (status == ParseStatus.Complete)
                 {
-                    Apply(buffer.AsSpan(start, consumed), out problem);
+                    Consume(buffer.AsSpan(start, consumed), bufferOffset + start, out problem);
                     if (problem is not null)
                     {
-                        return ReplayOutcome.Damaged(bufferOffset + start, problem);
+                        return ReplayOutcome.Damaged(IntactEnd(bufferOffset + start), problem);
                     }
 
                     start += consumed;
@@ -75,14 +90,14 @@ internal sealed class AppendOnlyLogReader
                     // A crash can leave the tail of a file filled with zeros (size updated, data not): that is
                     // a torn write too, not damage in the middle.
                     return IsZeroFrom(file, bufferOffset + start + problemAt, fileLength)
-                        ? ReplayOutcome.Torn(recordAt)
-                        : ReplayOutcome.Damaged(recordAt, $"{problem} (at byte {bufferOffset + start + problemAt})");
+                        ? ReplayOutcome.Torn(IntactEnd(recordAt))
+                        : ReplayOutcome.Damaged(IntactEnd(recordAt), $"{problem} (at byte {bufferOffset + start + problemAt})");
                 }
 
                 // Incomplete: the record goes on past what has been read.
                 if (eof)
                 {
-                    return ReplayOutcome.Torn(bufferOffset + start);
+                    return ReplayOutcome.Torn(IntactEnd(bufferOffset + start));
                 }
 
                 if (start > 0)
@@ -287,7 +302,61 @@ internal sealed class AppendOnlyLogReader
         return ParseStatus.Complete;
     }
 
-    private void Apply(ReadOnlySpan<byte> record, out string? problem)
+    /// <summary>Applies a record, or holds it back while a transaction is open.</summary>
+    private void Consume(ReadOnlySpan<byte> record, long offset, out string? problem)
+    {
+        problem = null;
+        var name = Arg(record, 0);
+        if (EqualsIgnoreCase(name, "MULTI"u8))
+        {
+            if (_transactionStart >= 0)
+            {
+                problem = "a MULTI inside a transaction";
+                return;
+            }
+
+            _transactionStart = offset;
+            Records++;
+            return;
+        }
+
+        if (EqualsIgnoreCase(name, "EXEC"u8))
+        {
+            if (_transactionStart < 0)
+            {
+                problem = "an EXEC without MULTI";
+                return;
+            }
+
+            _transactionStart = -1;
+            Records++;
+            foreach (byte[] held in _transaction)
+            {
+                TryParse(held, out _, out _, out _);
+                Apply(held, out problem);
+                if (problem is not null)
+                {
+                    return;
+                }
+            }
+
+            _transaction.Clear();
+            return;
+        }
+
+        if (_transactionStart >= 0)
+        {
+            // Checked now, applied at EXEC: a damaged record inside is damage at the MULTI, with nothing applied.
+            Apply(record, out problem, dryRun: true);
+            _transaction.Add(record.ToArray());
+            return;
+        }
+
+        Apply(record, out problem);
+    }
+
+    /// <param name="dryRun">Only check the record's form.</param>
+    private void Apply(ReadOnlySpan<byte> record, out string? problem, bool dryRun = false)
     {
         problem = null;
         var name = Arg(record, 0);
@@ -318,6 +387,11 @@ internal sealed class AppendOnlyLogReader
                 return;
             }
 
+            if (dryRun)
+            {
+                return;
+            }
+
             lock (lockObject)
             {
                 if (at != 0 && at <= _nowMs)
@@ -340,6 +414,11 @@ internal sealed class AppendOnlyLogReader
                 return;
             }
 
+            if (dryRun)
+            {
+                return;
+            }
+
             lock (lockObject)
             {
                 for (int i = 1; i < _argCount; i++)
@@ -353,6 +432,11 @@ internal sealed class AppendOnlyLogReader
             if (_argCount != 3 || !TryParseLong(Arg(record, 2), out long at))
             {
                 problem = "PEXPIREAT without a key and a time";
+                return;
+            }
+
+            if (dryRun)
+            {
                 return;
             }
 
@@ -377,21 +461,116 @@ internal sealed class AppendOnlyLogReader
                 return;
             }
 
+            if (dryRun)
+            {
+                return;
+            }
+
             lock (lockObject)
             {
                 _store.ExpireAtLocked(Arg(record, 1), 0);
             }
         }
-        else if (upper.SequenceEqual("FLUSHALL"u8) || upper.SequenceEqual("FLUSHDB"u8))
+        else if (upper.SequenceEqual("FLUSHALL"u8))
         {
+            if (dryRun)
+            {
+                return;
+            }
+
+            lock (lockObject)
+            {
+                _databases.ClearAllLocked();
+            }
+        }
+        else if (upper.SequenceEqual("FLUSHDB"u8))
+        {
+            if (dryRun)
+            {
+                return;
+            }
+
             lock (lockObject)
             {
                 _store.ClearLocked();
             }
         }
-        else if (upper.SequenceEqual("SELECT"u8) || upper.SequenceEqual("MULTI"u8) || upper.SequenceEqual("EXEC"u8))
+        else if (upper.SequenceEqual("SELECT"u8))
         {
-            // Written by Redis into its AOF files; one database and no transactions here, so nothing to do.
+            if (_argCount != 2 || !TryParseLong(Arg(record, 1), out long index) || index < 0)
+            {
+                problem = "SELECT without a database number";
+                return;
+            }
+
+            if (index >= _databases.Count)
+            {
+                problem = $"SELECT {index}, beyond the {_databases.Count} databases configured (--databases)";
+                return;
+            }
+
+            if (dryRun)
+            {
+                return;
+            }
+
+            SawSelect = true;
+            _store = _databases[(int)index];
+        }
+        else if (upper.SequenceEqual("HSET"u8) || upper.SequenceEqual("HMSET"u8))
+        {
+            if (_argCount < 4 || _argCount % 2 != 0)
+            {
+                problem = $"HSET with {_argCount} arguments";
+                return;
+            }
+
+            if (dryRun)
+            {
+                return;
+            }
+
+            lock (lockObject)
+            {
+                var key = Arg(record, 1);
+                if (_store.TryGetValue(key, out object current) && current is not HashValue)
+                {
+                    // A rewrite's snapshot may already hold what the key became later; the records after
+                    // this one in the log bring it there again.
+                    _store.RemoveLocked(key);
+                }
+
+                var hash = _store.GetOrAddHashLocked(key);
+                for (int i = 2; i < _argCount; i += 2)
+                {
+                    _store.HashSetLocked(key, hash, Arg(record, i), Arg(record, i + 1));
+                }
+            }
+        }
+        else if (upper.SequenceEqual("HDEL"u8))
+        {
+            if (_argCount < 3)
+            {
+                problem = "HDEL without a field";
+                return;
+            }
+
+            if (dryRun)
+            {
+                return;
+            }
+
+            lock (lockObject)
+            {
+                var key = Arg(record, 1);
+                if (_store.TryGetValue(key, out object current) && current is HashValue hash)
+                {
+                    for (int i = 2; i < _argCount && _store.ContainsKey(key); i++)
+                    {
+                        _store.HashDeleteLocked(key, hash, Arg(record, i));
+                    }
+                }
+            }
         }
         else
         {

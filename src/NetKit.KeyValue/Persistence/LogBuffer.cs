@@ -93,6 +93,61 @@ internal sealed class LogBuffer
         WriteBulk("FLUSHALL"u8);
     }
 
+    public void WriteClearDatabase()
+    {
+        WriteArrayHeader(1);
+        WriteBulk("FLUSHDB"u8);
+    }
+
+    public void WriteSelect(int database)
+    {
+        WriteArrayHeader(2);
+        WriteBulk("SELECT"u8);
+        WriteBulk(database);
+    }
+
+    public void WriteMulti()
+    {
+        WriteArrayHeader(1);
+        WriteBulk("MULTI"u8);
+    }
+
+    public void WriteExec()
+    {
+        WriteArrayHeader(1);
+        WriteBulk("EXEC"u8);
+    }
+
+    public void WriteHashSet(ReadOnlySpan<byte> key, ReadOnlySpan<byte> field, ReadOnlySpan<byte> value)
+    {
+        WriteArrayHeader(4);
+        WriteBulk("HSET"u8);
+        WriteBulk(key);
+        WriteBulk(field);
+        WriteBulk(value);
+    }
+
+    /// <summary>One HSET record of several fields (a rewrite writes a hash this way, as Redis's AOF_REWRITE_ITEMS_PER_CMD).</summary>
+    public void WriteHashSet(ReadOnlySpan<byte> key, ReadOnlySpan<KeyValuePair<byte[], byte[]>> fields)
+    {
+        WriteArrayHeader(2 + (2 * fields.Length));
+        WriteBulk("HSET"u8);
+        WriteBulk(key);
+        foreach (var (field, value) in fields)
+        {
+            WriteBulk(field);
+            WriteBulk(value);
+        }
+    }
+
+    public void WriteHashDelete(ReadOnlySpan<byte> key, ReadOnlySpan<byte> field)
+    {
+        WriteArrayHeader(3);
+        WriteBulk("HDEL"u8);
+        WriteBulk(key);
+        WriteBulk(field);
+    }
+
     private void WriteArrayHeader(int count) => WriteLengthLine((byte)'*', count);
 
     private void WriteBulk(ReadOnlySpan<byte> bytes)

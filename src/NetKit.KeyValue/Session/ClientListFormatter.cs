@@ -17,7 +17,10 @@ internal static class ClientListFormatter
             .Append(" fd=0 name=").Append(client.Name)
             .Append(" age=").Append(Seconds(nowMs - client.ConnectedAtMs))
             .Append(" idle=").Append(Seconds(nowMs - client.LastCommandAtMs))
-            .Append(" flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0")
+            .Append(" flags=").Append(client.Transaction.InMulti ? "x" : "N")
+            .Append(" db=").Append(client.DatabaseIndex.ToString(CultureInfo.InvariantCulture))
+            .Append(" sub=0 psub=0 ssub=0 multi=").Append(client.Transaction.InMulti ? client.Transaction.Queued.Count.ToString(CultureInfo.InvariantCulture) : "-1")
+            .Append(" qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0")
             .Append(" obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=").Append(client.LastCommand.ToLowerInvariant())
             .Append(" user=default redir=-1 resp=2\n");
         return line.ToString();

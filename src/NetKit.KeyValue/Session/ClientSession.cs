@@ -5,8 +5,9 @@ namespace NetKit.KeyValue;
 
 /// <summary>
 /// One client's state on the server, apart from how its bytes are framed: who it is (id, addresses, the name
-/// given with CLIENT SETNAME), whether it has authenticated, what it last ran, and its own counters. CLIENT LIST
-/// and INFO read every connected client's session.
+/// given with CLIENT SETNAME), whether it has authenticated, the database it has selected, its transaction
+/// (MULTI's queue, WATCHed keys), what it last ran, and its own counters. CLIENT LIST and INFO read every
+/// connected client's session.
 /// </summary>
 public sealed class ClientSession
 {
@@ -45,5 +46,15 @@ public sealed class ClientSession
     /// <summary>True once AUTH succeeded, or from the start when no password is set.</summary>
     public bool Authenticated { get; set; }
 
+    /// <summary>The database SELECTed (CLIENT LIST's db).</summary>
+    public int DatabaseIndex { get; internal set; }
+
     internal SessionCounters Counters { get; } = new();
+
+    /// <summary>MULTI's queue and the WATCHed keys.</summary>
+    internal TransactionState Transaction { get; } = new();
+
+    /// <summary>Set, under the store's write lock, when a key this client WATCHes is changed by anyone:
+    /// its EXEC then fails.</summary>
+    internal bool WatchedKeyChanged { get; set; }
 }

@@ -3,48 +3,75 @@ using System.Collections.Concurrent;
 namespace NetKit.KeyValue;
 
 /// <summary>
-/// The key-value data shared by every kv connection: keys and values are arbitrary bytes, and a key may
-/// carry an absolute expiry time. Reads take no lock. Changes are serialised by one short lock that is
-/// never held across I/O: it makes compound commands (INCR, SETNX, RENAME...) atomic and gives the
-/// journal (the append-only log) the exact order in which changes were applied.
+/// One numbered database of a kv server: keys are arbitrary bytes, each holding a typed value (a string, a
+/// hash) and perhaps an absolute expiry time. Reads of strings take no lock. Changes are serialised by one
+/// short lock, shared by every database of the server and never held across I/O: it makes compound commands
+/// (INCR, SETNX, RENAME, EXEC...) atomic and gives the journal (the append-only log) the exact order in which
+/// changes were applied.
 /// </summary>
 /// <remarks>
 /// As in Redis, expiry times live in a second dictionary beside the values, so a key without a TTL costs
-/// nothing extra and GET stays one lookup when no key has a TTL. Stored value arrays are never modified
-/// after they are stored: a reader may be writing one to a socket while a SET replaces it.
+/// nothing extra and GET stays one lookup when no key has a TTL. A string is stored as a byte array that is
+/// never modified after it is stored: a reader may be writing one to a socket while a SET replaces it. Other
+/// types are mutable and are read and changed only under the write lock.
+/// The store made with the public constructor is database 0 and makes its siblings (1 to N-1).
 /// </remarks>
 public sealed class KeyValueStore
 {
+    /// <summary>Redis's default number of databases.</summary>
+    public const int DefaultDatabases = 16;
+
     /// <summary>Rough per-key bookkeeping cost (dictionary node, array headers), for memory accounting.</summary>
     internal const int PerKeyOverhead = 64;
 
-    private readonly ConcurrentDictionary<byte[], byte[]> _values;
-    private readonly ConcurrentDictionary<byte[], byte[]>.AlternateLookup<ReadOnlySpan<byte>> _valuesBySpan;
+    private readonly ConcurrentDictionary<byte[], object> _values;
+    private readonly ConcurrentDictionary<byte[], object>.AlternateLookup<ReadOnlySpan<byte>> _valuesBySpan;
     private readonly ConcurrentDictionary<byte[], long> _expires;
     private readonly ConcurrentDictionary<byte[], long>.AlternateLookup<ReadOnlySpan<byte>> _expiresBySpan;
+    private readonly DatabaseSet _set;
     private readonly TimeProvider _time;
     private IEnumerator<KeyValuePair<byte[], long>>? _sweepCursor;
+    // Guarded by the write lock: the sessions WATCHing each key, null until the first WATCH.
+    private Dictionary<byte[], List<ClientSession>>? _watchers;
     private long _usedBytes;
     private int _expiringCount;
     private long _expiredKeys;
 
-    public KeyValueStore(TimeProvider? timeProvider = null)
+    /// <param name="databases">How many databases the server has (<c>--databases</c>); this store is number 0.</param>
+    public KeyValueStore(TimeProvider? timeProvider = null, int databases = DefaultDatabases)
     {
         _time = timeProvider ?? TimeProvider.System;
-        _values = new ConcurrentDictionary<byte[], byte[]>(ByteArrayKeyComparer.Instance);
-        _valuesBySpan = _values.GetAlternateLookup<ReadOnlySpan<byte>>();
-        _expires = new ConcurrentDictionary<byte[], long>(ByteArrayKeyComparer.Instance);
-        _expiresBySpan = _expires.GetAlternateLookup<ReadOnlySpan<byte>>();
+        (_values, _valuesBySpan, _expires, _expiresBySpan) = CreateDictionaries();
+        _set = new DatabaseSet(this, databases, _time);
     }
 
-    /// <summary>Serialises changes. Hold it (<c>lock (store.WriteLock)</c>) around the <c>*Locked</c> methods.</summary>
-    public Lock WriteLock { get; } = new();
+    internal KeyValueStore(DatabaseSet set, int index)
+    {
+        _time = set.Time;
+        (_values, _valuesBySpan, _expires, _expiresBySpan) = CreateDictionaries();
+        _set = set;
+        Index = index;
+    }
 
     /// <summary>Each key's last access and LFU counter (OBJECT IDLETIME / FREQ).</summary>
     internal AccessTracker Access { get; } = new();
 
-    /// <summary>Where changes are recorded (the append-only log); null when the data is in memory only.</summary>
-    public IKeyValueJournal? Journal { get; set; }
+    /// <summary>Serialises changes, in every database of the server. Hold it (<c>lock (store.WriteLock)</c>)
+    /// around the <c>*Locked</c> methods.</summary>
+    public Lock WriteLock => _set.WriteLock;
+
+    /// <summary>Where changes are recorded (the append-only log), for every database; null when the data is in memory only.</summary>
+    public IKeyValueJournal? Journal
+    {
+        get => _set.Journal;
+        set => _set.Journal = value;
+    }
+
+    /// <summary>This database's number (SELECT's index). Changed by SWAPDB, under the write lock.</summary>
+    public int Index { get; internal set; }
+
+    /// <summary>Every database of the server, this one included.</summary>
+    internal DatabaseSet Databases => _set;
 
     /// <summary>The number of keys, counting expired ones not yet removed.</summary>
     public int Count => _values.Count;
@@ -55,7 +82,7 @@ public sealed class KeyValueStore
     // ConcurrentDictionary.IsEmpty takes every lock when the dictionary is empty: too dear for each GET.
     private bool NoExpiries => Volatile.Read(ref _expiringCount) == 0;
 
-    /// <summary>Approximate bytes held by keys and values.</summary>
+    /// <summary>Approximate bytes held by keys and values in this database.</summary>
     public long UsedBytes => Volatile.Read(ref _usedBytes);
 
     /// <summary>Keys removed because their time ran out, lazily or by the sweep.</summary>
@@ -66,39 +93,22 @@ public sealed class KeyValueStore
     /// <summary>Now, in Unix milliseconds, as expiry times are kept.</summary>
     public long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    /// <summary>Looks up <paramref name="key"/>; an expired key is removed and reported missing.</summary>
+    /// <summary>Looks up the string at <paramref name="key"/>; an expired key is removed and reported missing.</summary>
     /// <param name="value">The stored value; callers must not modify it.</param>
+    /// <exception cref="WrongTypeException">The key holds another type.</exception>
     public bool TryGet(ReadOnlySpan<byte> key, out byte[] value)
     {
-        if (TryPeek(key, out value))
+        if (TryGetValue(key, out object found))
         {
-            Access.Touch(key, NowMs);
+            value = found as byte[] ?? throw new WrongTypeException();
             return true;
-        }
-
-        return false;
-    }
-
-    /// <summary>As <see cref="TryGet(ReadOnlySpan{byte}, out byte[])"/> without counting as an access (OBJECT, as
-    /// Redis's LOOKUP_NOTOUCH).</summary>
-    internal bool TryPeek(ReadOnlySpan<byte> key, out byte[] value)
-    {
-        if (_valuesBySpan.TryGetValue(key, out byte[]? found))
-        {
-            if (NoExpiries || !IsExpired(key))
-            {
-                value = found;
-                return true;
-            }
-
-            ExpireNow(key);
         }
 
         value = [];
         return false;
     }
 
-    /// <summary>Looks up a key and its expiry (Unix ms, 0 = none).</summary>
+    /// <summary>Looks up a string key and its expiry (Unix ms, 0 = none).</summary>
     public bool TryGet(ReadOnlySpan<byte> key, out byte[] value, out long expiresAtMs)
     {
         expiresAtMs = 0;
@@ -115,7 +125,82 @@ public sealed class KeyValueStore
         return true;
     }
 
-    public bool ContainsKey(ReadOnlySpan<byte> key) => TryGet(key, out _);
+    /// <summary>Looks up a key of any type; an expired key is removed and reported missing.</summary>
+    internal bool TryGetValue(ReadOnlySpan<byte> key, out object value)
+    {
+        if (TryPeekValue(key, out value))
+        {
+            Access.Touch(key, NowMs);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>As <see cref="TryGet(ReadOnlySpan{byte}, out byte[])"/> without counting as an access (OBJECT, as
+    /// Redis's LOOKUP_NOTOUCH).</summary>
+    internal bool TryPeek(ReadOnlySpan<byte> key, out byte[] value)
+    {
+        if (TryPeekValue(key, out object found))
+        {
+            value = found as byte[] ?? throw new WrongTypeException();
+            return true;
+        }
+
+        value = [];
+        return false;
+    }
+
+    /// <summary>A key of any type, without counting as an access.</summary>
+    internal bool TryPeekValue(ReadOnlySpan<byte> key, out object value)
+    {
+        if (_valuesBySpan.TryGetValue(key, out object? found))
+        {
+            if (NoExpiries || !IsExpired(key))
+            {
+                value = found;
+                return true;
+            }
+
+            ExpireNow(key);
+        }
+
+        value = null!;
+        return false;
+    }
+
+    /// <summary>Looks up a key of any type and its expiry (Unix ms, 0 = none).</summary>
+    internal bool TryGetValue(ReadOnlySpan<byte> key, out object value, out long expiresAtMs)
+    {
+        expiresAtMs = 0;
+        if (!TryGetValue(key, out value))
+        {
+            return false;
+        }
+
+        if (!NoExpiries && _expiresBySpan.TryGetValue(key, out long at))
+        {
+            expiresAtMs = at;
+        }
+
+        return true;
+    }
+
+    /// <summary>The hash at <paramref name="key"/>; read it under the write lock.</summary>
+    /// <exception cref="WrongTypeException">The key holds another type.</exception>
+    internal bool TryGetHash(ReadOnlySpan<byte> key, out HashValue hash)
+    {
+        if (TryGetValue(key, out object found))
+        {
+            hash = found as HashValue ?? throw new WrongTypeException();
+            return true;
+        }
+
+        hash = null!;
+        return false;
+    }
+
+    public bool ContainsKey(ReadOnlySpan<byte> key) => TryGetValue(key, out _);
 
     /// <summary>Stores a copy of <paramref name="value"/> under <paramref name="key"/> with no expiry.</summary>
     public void Set(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
@@ -135,7 +220,7 @@ public sealed class KeyValueStore
         }
     }
 
-    /// <summary>Removes every key.</summary>
+    /// <summary>Removes every key of this database.</summary>
     public void Clear()
     {
         lock (WriteLock)
@@ -144,8 +229,8 @@ public sealed class KeyValueStore
         }
     }
 
-    /// <summary>Stores a copy of the value. <paramref name="expiresAtMs"/>: Unix ms, 0 = no expiry,
-    /// -1 = keep the key's current expiry. Caller holds <see cref="WriteLock"/>.</summary>
+    /// <summary>Stores a copy of the string, whatever the key held. <paramref name="expiresAtMs"/>: Unix ms,
+    /// 0 = no expiry, -1 = keep the key's current expiry. Caller holds <see cref="WriteLock"/>.</summary>
     public void SetLocked(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expiresAtMs)
     {
         long keepAt = 0;
@@ -155,13 +240,13 @@ public sealed class KeyValueStore
             expiresAtMs = keepAt;
         }
 
-        if (_valuesBySpan.TryGetValue(key, out byte[]? current))
+        if (_valuesBySpan.TryGetValue(key, out object? current))
         {
             // Rewriting the same value (benchmarks, idempotent clients) then costs no allocation.
-            if (!current.AsSpan().SequenceEqual(value))
+            if (current is not byte[] bytes || !bytes.AsSpan().SequenceEqual(value))
             {
                 _valuesBySpan[key] = value.ToArray();
-                Interlocked.Add(ref _usedBytes, value.Length - current.Length);
+                Interlocked.Add(ref _usedBytes, value.Length - StoredValues.SizeOf(current));
             }
 
             Access.Touch(key, NowMs);
@@ -170,14 +255,81 @@ public sealed class KeyValueStore
         {
             _valuesBySpan[key] = value.ToArray();
             Interlocked.Add(ref _usedBytes, key.Length + value.Length + PerKeyOverhead);
-            if (_valuesBySpan.TryGetValue(key, out byte[]? storedKey, out _))
-            {
-                Access.Created(storedKey, NowMs);
-            }
+            Created(key);
         }
 
         SetExpiryLocked(key, expiresAtMs);
-        Journal?.RecordSet(key, value, expiresAtMs);
+        TouchLocked(key);
+        Journal?.RecordSet(Index, key, value, expiresAtMs);
+    }
+
+    /// <summary>Stores <paramref name="value"/> of any type as it is (RENAME, MOVE, COPY: the caller hands over a
+    /// value no other key holds), journaled whole. Caller holds <see cref="WriteLock"/>.</summary>
+    internal void PutLocked(ReadOnlySpan<byte> key, object value, long expiresAtMs)
+    {
+        if (value is byte[] bytes)
+        {
+            SetLocked(key, bytes, expiresAtMs);
+            return;
+        }
+
+        DropLocked(key);
+        _valuesBySpan[key] = value;
+        Interlocked.Add(ref _usedBytes, key.Length + StoredValues.SizeOf(value) + PerKeyOverhead);
+        Created(key);
+        SetExpiryLocked(key, expiresAtMs);
+        TouchLocked(key);
+        if (Journal is { } journal)
+        {
+            JournalValue(journal, key, value, expiresAtMs);
+        }
+    }
+
+    /// <summary>The hash at <paramref name="key"/>, made empty if the key is missing (the caller then adds a
+    /// field before releasing the lock: an empty hash must not be left behind). Caller holds <see cref="WriteLock"/>.</summary>
+    /// <exception cref="WrongTypeException">The key holds another type.</exception>
+    internal HashValue GetOrAddHashLocked(ReadOnlySpan<byte> key)
+    {
+        if (TryGetHash(key, out HashValue hash))
+        {
+            return hash;
+        }
+
+        hash = new HashValue();
+        _valuesBySpan[key] = hash;
+        Interlocked.Add(ref _usedBytes, key.Length + PerKeyOverhead);
+        Created(key);
+        return hash;
+    }
+
+    /// <summary>Sets a field of a hash got from <see cref="GetOrAddHashLocked"/>; true when the field is new.</summary>
+    internal bool HashSetLocked(ReadOnlySpan<byte> key, HashValue hash, ReadOnlySpan<byte> field, ReadOnlySpan<byte> value)
+    {
+        Interlocked.Add(ref _usedBytes, hash.Set(field, value, out bool added));
+        TouchLocked(key);
+        Journal?.RecordHashSet(Index, key, field, value);
+        return added;
+    }
+
+    /// <summary>Removes a field; a hash left empty is removed with it, as in Redis. True when the field was there.</summary>
+    internal bool HashDeleteLocked(ReadOnlySpan<byte> key, HashValue hash, ReadOnlySpan<byte> field)
+    {
+        long delta = hash.Remove(field, out bool removed);
+        if (!removed)
+        {
+            return false;
+        }
+
+        Interlocked.Add(ref _usedBytes, delta);
+        TouchLocked(key);
+        Journal?.RecordHashDelete(Index, key, field);
+        if (hash.Count == 0)
+        {
+            // The HDEL record empties the hash on replay too, which deletes it there as well.
+            DropLocked(key);
+        }
+
+        return true;
     }
 
     /// <summary>Caller holds <see cref="WriteLock"/>.</summary>
@@ -188,7 +340,7 @@ public sealed class KeyValueStore
             return false;
         }
 
-        Journal?.RecordDelete(key);
+        Journal?.RecordDelete(Index, key);
         return true;
     }
 
@@ -207,19 +359,28 @@ public sealed class KeyValueStore
         }
 
         SetExpiryLocked(key, expiresAtMs);
-        Journal?.RecordExpireAt(key, expiresAtMs);
+        TouchLocked(key);
+        Journal?.RecordExpireAt(Index, key, expiresAtMs);
         return true;
     }
 
-    /// <summary>Caller holds <see cref="WriteLock"/>.</summary>
+    /// <summary>FLUSHDB. Caller holds <see cref="WriteLock"/>.</summary>
     public void ClearLocked()
     {
+        DropAllLocked();
+        Journal?.RecordClear(Index);
+    }
+
+    /// <summary>Empties this database without journaling; watched keys that existed are touched.</summary>
+    internal void DropAllLocked()
+    {
+        TouchAllWatchedLocked(null);
         _values.Clear();
         _expires.Clear();
         Access.Clear();
+        _sweepCursor = null;
         Volatile.Write(ref _expiringCount, 0);
         Volatile.Write(ref _usedBytes, 0);
-        Journal?.RecordClear();
     }
 
     /// <summary>The key's expiry in Unix ms: 0 when it has none, -1 when the key does not exist.</summary>
@@ -247,8 +408,9 @@ public sealed class KeyValueStore
         }
     }
 
-    /// <summary>Every live entry with its expiry (0 = none), for a log rewrite.</summary>
-    public IEnumerable<(byte[] Key, byte[] Value, long ExpiresAtMs)> Entries()
+    /// <summary>Every live entry with its expiry (0 = none), for a log rewrite. A value other than a string
+    /// (byte[]) may only be read under the write lock.</summary>
+    public IEnumerable<(byte[] Key, object Value, long ExpiresAtMs)> Entries()
     {
         long now = NowMs;
         foreach (var pair in _values)
@@ -301,6 +463,98 @@ public sealed class KeyValueStore
         return removed;
     }
 
+    /// <summary>Registers <paramref name="session"/> as watching <paramref name="key"/>. Caller holds <see cref="WriteLock"/>.</summary>
+    internal void WatchLocked(byte[] key, ClientSession session)
+    {
+        _watchers ??= new Dictionary<byte[], List<ClientSession>>(ByteArrayKeyComparer.Instance);
+        if (!_watchers.TryGetValue(key, out var sessions))
+        {
+            _watchers[key] = sessions = [];
+        }
+
+        if (!sessions.Contains(session))
+        {
+            sessions.Add(session);
+        }
+    }
+
+    internal void UnwatchLocked(byte[] key, ClientSession session)
+    {
+        if (_watchers is not null && _watchers.TryGetValue(key, out var sessions))
+        {
+            sessions.Remove(session);
+            if (sessions.Count == 0)
+            {
+                _watchers.Remove(key);
+            }
+        }
+    }
+
+    /// <summary>Marks dirty every session watching a key that exists here or in <paramref name="other"/>
+    /// (FLUSHDB, FLUSHALL, SWAPDB: as Redis, a watched key that exists in neither is not touched).</summary>
+    internal void TouchAllWatchedLocked(KeyValueStore? other)
+    {
+        if (_watchers is not { Count: > 0 })
+        {
+            return;
+        }
+
+        foreach (var (key, sessions) in _watchers)
+        {
+            if (ContainsKey(key) || (other is not null && other.ContainsKey(key)))
+            {
+                foreach (var session in sessions)
+                {
+                    session.WatchedKeyChanged = true;
+                }
+            }
+        }
+    }
+
+    internal void SwapWatchers(KeyValueStore other) => (_watchers, other._watchers) = (other._watchers, _watchers);
+
+    /// <summary>Journals this database's whole content after an empty-it record (SWAPDB). Caller holds <see cref="WriteLock"/>.</summary>
+    internal void JournalWholeLocked(IKeyValueJournal journal)
+    {
+        journal.RecordClear(Index);
+        foreach (var (key, value, expiresAtMs) in Entries())
+        {
+            JournalValue(journal, key, value, expiresAtMs);
+        }
+    }
+
+    private void JournalValue(IKeyValueJournal journal, ReadOnlySpan<byte> key, object value, long expiresAtMs)
+    {
+        switch (value)
+        {
+            case byte[] bytes:
+                journal.RecordSet(Index, key, bytes, expiresAtMs);
+                return;
+            case HashValue hash:
+                journal.RecordDelete(Index, key);
+                foreach (var (field, fieldValue) in hash.Fields)
+                {
+                    journal.RecordHashSet(Index, key, field, fieldValue);
+                }
+
+                break;
+        }
+
+        if (expiresAtMs > 0)
+        {
+            journal.RecordExpireAt(Index, key, expiresAtMs);
+        }
+    }
+
+    /// <summary>Starts a new key's access record, keyed by the stored key array.</summary>
+    private void Created(ReadOnlySpan<byte> key)
+    {
+        if (_valuesBySpan.TryGetValue(key, out byte[]? storedKey, out _))
+        {
+            Access.Created(storedKey, NowMs);
+        }
+    }
+
     private bool IsExpired(ReadOnlySpan<byte> key) =>
         _expiresBySpan.TryGetValue(key, out long at) && at <= NowMs;
 
@@ -335,10 +589,23 @@ public sealed class KeyValueStore
         }
     }
 
+    /// <summary>Marks dirty the sessions watching <paramref name="key"/> (Redis's touchWatchedKey); a field
+    /// read when nobody watches anything here.</summary>
+    private void TouchLocked(ReadOnlySpan<byte> key)
+    {
+        if (_watchers is { Count: > 0 } watchers && watchers.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out var sessions))
+        {
+            foreach (var session in sessions)
+            {
+                session.WatchedKeyChanged = true;
+            }
+        }
+    }
+
     /// <summary>Removes a key and its expiry without journaling (expiry is derived from absolute times on replay).</summary>
     private bool DropLocked(ReadOnlySpan<byte> key)
     {
-        if (!_valuesBySpan.TryRemove(key, out byte[]? storedKey, out byte[]? value))
+        if (!_valuesBySpan.TryRemove(key, out byte[]? storedKey, out object? value))
         {
             return false;
         }
@@ -349,7 +616,16 @@ public sealed class KeyValueStore
         }
 
         Access.Removed(key);
-        Interlocked.Add(ref _usedBytes, -(storedKey.Length + value.Length + PerKeyOverhead));
+        Interlocked.Add(ref _usedBytes, -(storedKey.Length + StoredValues.SizeOf(value) + PerKeyOverhead));
+        TouchLocked(key);
         return true;
+    }
+
+    private static (ConcurrentDictionary<byte[], object>, ConcurrentDictionary<byte[], object>.AlternateLookup<ReadOnlySpan<byte>>,
+        ConcurrentDictionary<byte[], long>, ConcurrentDictionary<byte[], long>.AlternateLookup<ReadOnlySpan<byte>>) CreateDictionaries()
+    {
+        var values = new ConcurrentDictionary<byte[], object>(ByteArrayKeyComparer.Instance);
+        var expires = new ConcurrentDictionary<byte[], long>(ByteArrayKeyComparer.Instance);
+        return (values, values.GetAlternateLookup<ReadOnlySpan<byte>>(), expires, expires.GetAlternateLookup<ReadOnlySpan<byte>>());
     }
 }

@@ -102,14 +102,26 @@ public class ExpiryTests
     {
         public List<string> Records { get; } = [];
 
-        public void RecordSet(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expiresAtMs) =>
+        public void RecordSet(int database, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expiresAtMs) =>
             Records.Add($"set {System.Text.Encoding.UTF8.GetString(key)} {System.Text.Encoding.UTF8.GetString(value)} {expiresAtMs}");
 
-        public void RecordDelete(ReadOnlySpan<byte> key) => Records.Add($"del {System.Text.Encoding.UTF8.GetString(key)}");
+        public void RecordDelete(int database, ReadOnlySpan<byte> key) => Records.Add($"del {System.Text.Encoding.UTF8.GetString(key)}");
 
-        public void RecordExpireAt(ReadOnlySpan<byte> key, long expiresAtMs) =>
+        public void RecordExpireAt(int database, ReadOnlySpan<byte> key, long expiresAtMs) =>
             Records.Add($"expireat {System.Text.Encoding.UTF8.GetString(key)} {expiresAtMs}");
 
-        public void RecordClear() => Records.Add("clear");
+        public void RecordClear(int database) => Records.Add("clear");
+
+        public void RecordClearAll() => Records.Add("clearall");
+
+        public void RecordHashSet(int database, ReadOnlySpan<byte> key, ReadOnlySpan<byte> field, ReadOnlySpan<byte> value) =>
+            Records.Add($"hset {System.Text.Encoding.UTF8.GetString(key)} {System.Text.Encoding.UTF8.GetString(field)}");
+
+        public void RecordHashDelete(int database, ReadOnlySpan<byte> key, ReadOnlySpan<byte> field) =>
+            Records.Add($"hdel {System.Text.Encoding.UTF8.GetString(key)} {System.Text.Encoding.UTF8.GetString(field)}");
+
+        public void BeginTransaction() => Records.Add("multi");
+
+        public void EndTransaction() => Records.Add("exec");
     }
 }

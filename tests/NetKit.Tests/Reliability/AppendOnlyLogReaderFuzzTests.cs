@@ -90,7 +90,7 @@ public sealed class AppendOnlyLogReaderFuzzTests : IDisposable
         string Verdict(long at, bool torn, bool damaged) => damaged ? $"damaged at {at}" : torn ? $"torn at {at}" : $"intact, {at} bytes";
         Assert.Equal(Verdict(expected.IntactLength, expected.Torn, expected.Damaged),
             Verdict(outcome.IntactLength, outcome.IsTorn, outcome.Problem is not null));
-        var replayed = store.Entries().ToDictionary(e => Convert.ToHexString(e.Key), e => (Convert.ToHexString(e.Value), e.ExpiresAtMs));
+        var replayed = store.Entries().ToDictionary(e => Convert.ToHexString(e.Key), e => (Convert.ToHexString((byte[])e.Value), e.ExpiresAtMs));
         Assert.Equal(expected.Data.OrderBy(e => e.Key, StringComparer.Ordinal), replayed.OrderBy(e => e.Key, StringComparer.Ordinal));
     }
 
@@ -103,23 +103,62 @@ public sealed class AppendOnlyLogReaderFuzzTests : IDisposable
     /// </summary>
     private static ReferenceOutcome Reference(byte[] file, long now)
     {
+        // A transaction (MULTI ... EXEC) applies whole or not at all: whatever ends the log inside one ends
+        // it at the MULTI, and a bad record inside one is damage there.
         var data = new Dictionary<string, (string Value, long ExpiresAtMs)>(StringComparer.Ordinal);
+        var held = new List<List<byte[]>>();
+        int transactionStart = -1;
         int pos = 0;
+        int At(int offset) => transactionStart >= 0 ? transactionStart : offset;
         while (pos < file.Length)
         {
             var (args, end, badAt) = ParseRecord(file, pos);
             if (args is null && badAt < 0)
             {
-                return new ReferenceOutcome(pos, Torn: true, Damaged: false, data);
+                return new ReferenceOutcome(At(pos), Torn: true, Damaged: false, data);
             }
 
             if (args is null)
             {
                 bool zeros = file.AsSpan(badAt).IndexOfAnyExcept((byte)0) < 0;
-                return new ReferenceOutcome(pos, Torn: zeros, Damaged: !zeros, data);
+                return new ReferenceOutcome(At(pos), Torn: zeros, Damaged: !zeros, data);
             }
 
-            if (!Apply(args, data, now))
+            string name = Encoding.Latin1.GetString(args[0]).ToUpperInvariant();
+            if (name == "MULTI")
+            {
+                if (transactionStart >= 0)
+                {
+                    return new ReferenceOutcome(transactionStart, Torn: false, Damaged: true, data);
+                }
+
+                transactionStart = pos;
+            }
+            else if (name == "EXEC")
+            {
+                if (transactionStart < 0)
+                {
+                    return new ReferenceOutcome(pos, Torn: false, Damaged: true, data);
+                }
+
+                transactionStart = -1;
+                foreach (var record in held)
+                {
+                    Apply(record, data, now);
+                }
+
+                held.Clear();
+            }
+            else if (transactionStart >= 0)
+            {
+                if (!Apply(args, new Dictionary<string, (string Value, long ExpiresAtMs)>(StringComparer.Ordinal), now))
+                {
+                    return new ReferenceOutcome(transactionStart, Torn: false, Damaged: true, data);
+                }
+
+                held.Add(args);
+            }
+            else if (!Apply(args, data, now))
             {
                 return new ReferenceOutcome(pos, Torn: false, Damaged: true, data);
             }
@@ -127,7 +166,9 @@ public sealed class AppendOnlyLogReaderFuzzTests : IDisposable
             pos = end;
         }
 
-        return new ReferenceOutcome(file.Length, Torn: false, Damaged: false, data);
+        return transactionStart >= 0
+            ? new ReferenceOutcome(transactionStart, Torn: true, Damaged: false, data)
+            : new ReferenceOutcome(file.Length, Torn: false, Damaged: false, data);
     }
 
     /// <summary>The record at <paramref name="pos"/>: its arguments and end, or null with the offset of the bad
@@ -306,8 +347,9 @@ public sealed class AppendOnlyLogReaderFuzzTests : IDisposable
             case "FLUSHALL" or "FLUSHDB":
                 data.Clear();
                 return true;
-            case "SELECT" or "MULTI" or "EXEC":
-                return true;
+            case "SELECT":
+                // Only SELECT 0 is generated: the reference keeps one database.
+                return args.Count == 2 && Number(1, out long index) && index == 0;
             default:
                 return false;
         }

@@ -36,7 +36,7 @@ public class AppendOnlyLogTests
         await log.DisposeAsync();
 
         string text = Encoding.Latin1.GetString(File.ReadAllBytes(dir.LogPath));
-        Assert.StartsWith("*3\r\n$3\r\nSET\r\n$4\r\ngone\r\n$12\r\nbefore flush\r\n*1\r\n$8\r\nFLUSHALL\r\n", text);
+        Assert.StartsWith("*3\r\n$3\r\nSET\r\n$4\r\ngone\r\n$12\r\nbefore flush\r\n*1\r\n$7\r\nFLUSHDB\r\n", text);
         Assert.Contains($"*5\r\n$3\r\nSET\r\n$3\r\nttl\r\n$7\r\nexpires\r\n$4\r\nPXAT\r\n${expiry.ToString().Length}\r\n{expiry}\r\n", text);
         Assert.Contains("*2\r\n$3\r\nDEL\r\n$7\r\ndeleted\r\n", text);
         Assert.Contains("*2\r\n$7\r\nPERSIST\r\n$9\r\npersisted\r\n", text);

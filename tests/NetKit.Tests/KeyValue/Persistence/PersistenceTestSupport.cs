@@ -54,7 +54,7 @@ internal static class StoreAssert
     public static Dictionary<string, (string Value, long ExpiresAtMs)> Snapshot(KeyValueStore store) =>
         store.Entries().ToDictionary(
             e => Convert.ToHexString(e.Key),
-            e => (Convert.ToHexString(e.Value), e.ExpiresAtMs));
+            e => (Convert.ToHexString((byte[])e.Value), e.ExpiresAtMs));
 
     public static void SameData(KeyValueStore expected, KeyValueStore actual)
     {

@@ -114,11 +114,13 @@ public class ConnectionCommandTests
     }
 
     [Fact]
-    public void SelectOnlyDatabaseZero()
+    public void SelectChoosesOneOfSixteenDatabases()
     {
         using var session = new RespSession();
         Assert.Equal("+OK\r\n", session.Raw("SELECT", "0"));
-        Assert.Equal("-ERR DB index is out of range\r\n", session.Raw("SELECT", "1"));
+        Assert.Equal("+OK\r\n", session.Raw("SELECT", "15"));
+        Assert.Equal("-ERR DB index is out of range\r\n", session.Raw("SELECT", "16"));
+        Assert.Equal("-ERR DB index is out of range\r\n", session.Raw("SELECT", "-1"));
         session.AssertError("ERR value is not an integer or out of range", "SELECT", "x");
     }
 

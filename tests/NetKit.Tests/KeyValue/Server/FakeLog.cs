@@ -30,19 +30,39 @@ public sealed class FakeLog : IKeyValueLog
     public IEnumerable<KeyValuePair<string, string>> InfoFields() =>
         [new("aof_enabled", "1"), new("aof_rewrite_in_progress", RewriteRunning ? "1" : "0"), new("aof_current_size", "1234")];
 
-    public void RecordSet(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expiresAtMs)
+    public void RecordSet(int database, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expiresAtMs)
     {
     }
 
-    public void RecordDelete(ReadOnlySpan<byte> key)
+    public void RecordDelete(int database, ReadOnlySpan<byte> key)
     {
     }
 
-    public void RecordExpireAt(ReadOnlySpan<byte> key, long expiresAtMs)
+    public void RecordExpireAt(int database, ReadOnlySpan<byte> key, long expiresAtMs)
     {
     }
 
-    public void RecordClear()
+    public void RecordClear(int database)
+    {
+    }
+
+    public void RecordClearAll()
+    {
+    }
+
+    public void RecordHashSet(int database, ReadOnlySpan<byte> key, ReadOnlySpan<byte> field, ReadOnlySpan<byte> value)
+    {
+    }
+
+    public void RecordHashDelete(int database, ReadOnlySpan<byte> key, ReadOnlySpan<byte> field)
+    {
+    }
+
+    public void BeginTransaction()
+    {
+    }
+
+    public void EndTransaction()
     {
     }
 }

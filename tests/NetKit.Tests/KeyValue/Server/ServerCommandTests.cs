@@ -106,7 +106,7 @@ public class ServerCommandTests
         var names = session.Call("COMMAND", "LIST").Items!.Select(i => i.Text).ToList();
         Assert.Equal(count, names.Count);
         Assert.Contains("client", names);
-        Assert.Equal(new[] { "client", "command", "config" }, session.Call("COMMAND", "LIST", "FILTERBY", "PATTERN", "c*").Items!.Select(i => i.Text).Order());
+        Assert.Equal(new[] { "client", "command", "config", "copy" }, session.Call("COMMAND", "LIST", "FILTERBY", "PATTERN", "c*").Items!.Select(i => i.Text).Order());
     }
 
     [Fact]

@@ -1,0 +1,107 @@
+namespace NetKit.KeyValue;
+
+/// <summary>
+/// A hash: fields and values of arbitrary bytes. Changed and read only under the store's write lock (a hash
+/// is mutable, unlike the string arrays that lock-free GETs may be writing to a socket); the store does the
+/// journaling and memory accounting around the changes.
+/// </summary>
+internal sealed class HashValue
+{
+    /// <summary>Redis 7's hash-max-listpack-entries and hash-max-listpack-value: beyond either, a hash is a
+    /// hashtable, as OBJECT ENCODING reports it.</summary>
+    internal const int ListpackMaxEntries = 128;
+    internal const int ListpackMaxValue = 64;
+
+    /// <summary>Rough cost of one field's dictionary entry and array headers, for memory accounting.</summary>
+    internal const int PerFieldOverhead = 48;
+
+    private readonly Dictionary<byte[], byte[]> _fields;
+    private readonly Dictionary<byte[], byte[]>.AlternateLookup<ReadOnlySpan<byte>> _bySpan;
+    // As in Redis a hash never converts back to a listpack once it has grown out of one.
+    private bool _hashtable;
+
+    public HashValue(int capacity = 0)
+    {
+        _fields = new Dictionary<byte[], byte[]>(capacity, ByteArrayKeyComparer.Instance);
+        _bySpan = _fields.GetAlternateLookup<ReadOnlySpan<byte>>();
+    }
+
+    public int Count => _fields.Count;
+
+    /// <summary>Approximate bytes held by fields and values.</summary>
+    public long UsedBytes { get; private set; }
+
+    public string Encoding => _hashtable ? "hashtable" : "listpack";
+
+    public IEnumerable<KeyValuePair<byte[], byte[]>> Fields => _fields;
+
+    public bool TryGet(ReadOnlySpan<byte> field, out byte[] value)
+    {
+        if (_bySpan.TryGetValue(field, out byte[]? found))
+        {
+            value = found;
+            return true;
+        }
+
+        value = [];
+        return false;
+    }
+
+    public bool Contains(ReadOnlySpan<byte> field) => _bySpan.ContainsKey(field);
+
+    /// <summary>Sets a field; returns the change in <see cref="UsedBytes"/> and whether the field is new.</summary>
+    public long Set(ReadOnlySpan<byte> field, ReadOnlySpan<byte> value, out bool added)
+    {
+        long delta;
+        if (_bySpan.TryGetValue(field, out byte[]? current))
+        {
+            added = false;
+            delta = value.Length - current.Length;
+            _bySpan[field] = value.ToArray();
+        }
+        else
+        {
+            added = true;
+            delta = field.Length + value.Length + PerFieldOverhead;
+            _bySpan[field] = value.ToArray();
+        }
+
+        if (field.Length > ListpackMaxValue || value.Length > ListpackMaxValue || _fields.Count > ListpackMaxEntries)
+        {
+            _hashtable = true;
+        }
+
+        UsedBytes += delta;
+        return delta;
+    }
+
+    /// <summary>Removes a field; returns the change in <see cref="UsedBytes"/> (0 when it was not there).</summary>
+    public long Remove(ReadOnlySpan<byte> field, out bool removed)
+    {
+        if (!_bySpan.Remove(field, out byte[]? key, out byte[]? value))
+        {
+            removed = false;
+            return 0;
+        }
+
+        removed = true;
+        long delta = -(key.Length + value.Length + PerFieldOverhead);
+        UsedBytes += delta;
+        return delta;
+    }
+
+    /// <summary>A copy (COPY); the arrays are shared, since stored arrays are never modified.</summary>
+    public HashValue Clone()
+    {
+        var copy = new HashValue(_fields.Count) { _hashtable = _hashtable, UsedBytes = UsedBytes };
+        foreach (var pair in _fields)
+        {
+            copy._fields[pair.Key] = pair.Value;
+        }
+
+        return copy;
+    }
+
+    /// <summary>The fields and values as they are now, for a reader that cannot hold the lock (the log rewrite).</summary>
+    public KeyValuePair<byte[], byte[]>[] Snapshot() => [.. _fields];
+}
