@@ -349,7 +349,7 @@ internal static class ServerCommands
         [
             new("appendfsync", options.Fsync),
             new("appendonly", database.Log is null ? "no" : "yes"),
-            new("databases", "1"),
+            new("databases", database.DatabaseCount.ToString(CultureInfo.InvariantCulture)),
             new("dir", options.DataDirectory ?? Environment.CurrentDirectory),
             new("maxclients", options.MaxClients.ToString(CultureInfo.InvariantCulture)),
             new("maxmemory", database.Settings.MaxMemory.ToString(CultureInfo.InvariantCulture)),

@@ -82,10 +82,74 @@ public class InProcessServerTests
         Assert.Equal("worker-a", (string?)await db.LockQueryAsync("job:42"));
         Assert.InRange((await db.KeyTimeToLiveAsync("job:42"))!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
 
-        // LockRelease and LockExtend run as MULTI/EXEC transactions, which the server does not have yet:
-        // a plain delete stands in for the holder letting go.
-        Assert.True(await db.KeyDeleteAsync("job:42"));
+        // LockExtend and LockRelease are WATCH + MULTI/EXEC transactions with a condition on the holder.
+        Assert.False(await db.LockExtendAsync("job:42", "worker-b", TimeSpan.FromMinutes(5)));
+        Assert.True(await db.LockExtendAsync("job:42", "worker-a", TimeSpan.FromMinutes(5)));
+        Assert.True((await db.KeyTimeToLiveAsync("job:42"))!.Value > TimeSpan.FromMinutes(1));
+        Assert.False(await db.LockReleaseAsync("job:42", "worker-b"));
+        Assert.True(await db.LockReleaseAsync("job:42", "worker-a"));
         Assert.True(await db.LockTakeAsync("job:42", "worker-b", TimeSpan.FromMinutes(1)));
+    }
+
+    [Fact]
+    public async Task Transactions_WithAConditionCommitOnlyWhileItHolds()
+    {
+        await using var server = await KeyValueServer.StartAsync(new() { Port = 0 });
+        await using var redis = await ConnectAsync(server);
+        var db = redis.GetDatabase();
+        await db.HashSetAsync("account", [new("balance", 10), new("owner", "ann")]);
+
+        var transaction = db.CreateTransaction();
+        transaction.AddCondition(Condition.HashEqual("account", "owner", "ann"));
+        var balance = transaction.HashIncrementAsync("account", "balance", -3);
+        var moved = transaction.StringSetAsync("audit", "debited 3");
+        Assert.True(await transaction.ExecuteAsync());
+        Assert.Equal(7, await balance);
+        Assert.True(await moved);
+
+        var refused = db.CreateTransaction();
+        refused.AddCondition(Condition.HashEqual("account", "owner", "bob"));
+        _ = refused.HashIncrementAsync("account", "balance", -100);
+        Assert.False(await refused.ExecuteAsync());
+        Assert.Equal(7, (long)await db.HashGetAsync("account", "balance"));
+
+        // Databases beyond 0 are there, as StackExchange.Redis's GetDatabase(n) expects.
+        var other = redis.GetDatabase(3);
+        Assert.True(await other.StringSetAsync("in three", "yes"));
+        Assert.False(await db.KeyExistsAsync("in three"));
+        Assert.Equal(1, server.Database.StoreAt(3).Count);
+    }
+
+    [Fact]
+    public async Task DistributedCache_StoresRefreshesAndRemoves()
+    {
+        await using var server = await KeyValueServer.StartAsync(new() { Port = 0 });
+        using var cache = new Microsoft.Extensions.Caching.StackExchangeRedis.RedisCache(
+            Microsoft.Extensions.Options.Options.Create(new Microsoft.Extensions.Caching.StackExchangeRedis.RedisCacheOptions
+            {
+                Configuration = $"{server.EndPoint},abortConnect=false,connectTimeout=5000,syncTimeout=5000",
+                InstanceName = "app:",
+            }));
+        var entry = new Microsoft.Extensions.Caching.Distributed.DistributedCacheEntryOptions
+        {
+            SlidingExpiration = TimeSpan.FromMinutes(5),
+            AbsoluteExpirationRelativeToNow = TimeSpan.FromHours(1),
+        };
+
+        await cache.SetAsync("page", "cached body"u8.ToArray(), entry);
+        Assert.Equal("cached body"u8.ToArray(), await cache.GetAsync("page"));
+        await cache.RefreshAsync("page");
+        Assert.Equal("+hash\r\n", Type(server, "app:page"));
+        Assert.True(server.Database.Store.GetExpiry("app:page"u8) > 0);
+        await cache.RemoveAsync("page");
+        Assert.Null(await cache.GetAsync("page"));
+        Assert.Null(await cache.GetAsync("never set"));
+    }
+
+    private static string Type(KeyValueServer server, string key)
+    {
+        using var kv = new RespCommandRunner(server.Database);
+        return kv.Run("TYPE", key);
     }
 
     [Fact]

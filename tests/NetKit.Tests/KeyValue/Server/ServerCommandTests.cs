@@ -156,7 +156,7 @@ public class ServerCommandTests
         var several = session.Call("CONFIG", "GET", "save", "appendonly", "SAVE", "databases", "proto-max-bulk-len", "requirepass").AsMap();
         Assert.Equal(string.Empty, several["save"].Text);
         Assert.Equal("no", several["appendonly"].Text);
-        Assert.Equal("1", several["databases"].Text);
+        Assert.Equal("16", several["databases"].Text);
         Assert.Equal("4096", several["proto-max-bulk-len"].Text);
         Assert.Equal("pw", several["requirepass"].Text);
         // "SAVE" names a setting already listed: it is not repeated.
