@@ -66,6 +66,24 @@ internal ref struct CommandContext
     }
 
     /// <summary>Strict integer syntax as Redis has it: optional '-', digits, no spaces, no '+', fits in 64 bits.</summary>
+    /// <summary>
+    /// Adds an increment as INCRBY and HINCRBY do: false, with Redis's error replied, when the sum would not fit
+    /// in 64 bits (Redis refuses rather than wrap).
+    /// </summary>
+    public bool TryIncrement(long current, long increment, out long result)
+    {
+        if ((increment < 0 && current < 0 && increment < long.MinValue - current)
+            || (increment > 0 && current > 0 && increment > long.MaxValue - current))
+        {
+            Reply.Error("ERR increment or decrement would overflow"u8);
+            result = 0;
+            return false;
+        }
+
+        result = current + increment;
+        return true;
+    }
+
     public static bool TryParseInteger(ReadOnlySpan<byte> text, out long value)
     {
         value = 0;

@@ -231,14 +231,11 @@ internal static class HashCommands
                 return;
             }
 
-            if ((increment < 0 && current < 0 && increment < long.MinValue - current)
-                || (increment > 0 && current > 0 && increment > long.MaxValue - current))
+            if (!context.TryIncrement(current, increment, out result))
             {
-                context.Reply.Error("ERR increment or decrement would overflow"u8);
                 return;
             }
 
-            result = current + increment;
             Span<byte> text = stackalloc byte[20];
             Utf8Formatter.TryFormat(result, text, out int length);
             store.HashSetLocked(context[1], exists ? hash : store.GetOrAddHashLocked(context[1]), context[2], text[..length]);

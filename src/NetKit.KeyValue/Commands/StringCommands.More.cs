@@ -410,14 +410,11 @@ internal static partial class StringCommands
                 return;
             }
 
-            if ((increment < 0 && current < 0 && increment < long.MinValue - current)
-                || (increment > 0 && current > 0 && increment > long.MaxValue - current))
+            if (!context.TryIncrement(current, increment, out result))
             {
-                context.Reply.Error("ERR increment or decrement would overflow"u8);
                 return;
             }
 
-            result = current + increment;
             Span<byte> digits = stackalloc byte[24];
             Utf8Formatter.TryFormat(result, digits, out int n);
             store.SetLocked(context[1], digits[..n], expiresAtMs: -1);
