@@ -10,11 +10,11 @@ internal static partial class StringCommands
         table.Add(new CommandSpec("get", 2, CommandFlags.ReadOnly | CommandFlags.Fast, Get, "string", "Returns the string value of a key.", 1, 1, 1));
         table.Add(new CommandSpec("set", -3, CommandFlags.Write | CommandFlags.DenyOom, Set, "string",
             "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.", 1, 1, 1));
-        RegisterMore(table);
+        RegisterVariants(table);
     }
 
     /// <summary>The rest of the string commands, in their own file.</summary>
-    static partial void RegisterMore(CommandTable table);
+    static partial void RegisterVariants(CommandTable table);
 
     private static void Get(ref CommandContext context)
     {

@@ -16,7 +16,7 @@ namespace NetKit.KeyValue;
 /// types are mutable and are read and changed only under the write lock.
 /// The store made with the public constructor is database 0 and makes its siblings (1 to N-1).
 /// </remarks>
-public sealed class KeyValueStore
+public sealed partial class KeyValueStore
 {
     /// <summary>Redis's default number of databases.</summary>
     public const int DefaultDatabases = 16;
@@ -186,20 +186,6 @@ public sealed class KeyValueStore
         return true;
     }
 
-    /// <summary>The hash at <paramref name="key"/>; read it under the write lock.</summary>
-    /// <exception cref="WrongTypeException">The key holds another type.</exception>
-    internal bool TryGetHash(ReadOnlySpan<byte> key, out HashValue hash)
-    {
-        if (TryGetValue(key, out object found))
-        {
-            hash = found as HashValue ?? throw new WrongTypeException();
-            return true;
-        }
-
-        hash = null!;
-        return false;
-    }
-
     public bool ContainsKey(ReadOnlySpan<byte> key) => TryGetValue(key, out _);
 
     /// <summary>Stores a copy of <paramref name="value"/> under <paramref name="key"/> with no expiry.</summary>
@@ -285,53 +271,6 @@ public sealed class KeyValueStore
         }
     }
 
-    /// <summary>The hash at <paramref name="key"/>, made empty if the key is missing (the caller then adds a
-    /// field before releasing the lock: an empty hash must not be left behind). Caller holds <see cref="WriteLock"/>.</summary>
-    /// <exception cref="WrongTypeException">The key holds another type.</exception>
-    internal HashValue GetOrAddHashLocked(ReadOnlySpan<byte> key)
-    {
-        if (TryGetHash(key, out HashValue hash))
-        {
-            return hash;
-        }
-
-        hash = new HashValue();
-        _valuesBySpan[key] = hash;
-        Interlocked.Add(ref _usedBytes, key.Length + PerKeyOverhead);
-        Created(key);
-        return hash;
-    }
-
-    /// <summary>Sets a field of a hash got from <see cref="GetOrAddHashLocked"/>; true when the field is new.</summary>
-    internal bool HashSetLocked(ReadOnlySpan<byte> key, HashValue hash, ReadOnlySpan<byte> field, ReadOnlySpan<byte> value)
-    {
-        Interlocked.Add(ref _usedBytes, hash.Set(field, value, out bool added));
-        TouchLocked(key);
-        Journal?.RecordHashSet(Index, key, field, value);
-        return added;
-    }
-
-    /// <summary>Removes a field; a hash left empty is removed with it, as in Redis. True when the field was there.</summary>
-    internal bool HashDeleteLocked(ReadOnlySpan<byte> key, HashValue hash, ReadOnlySpan<byte> field)
-    {
-        long delta = hash.Remove(field, out bool removed);
-        if (!removed)
-        {
-            return false;
-        }
-
-        Interlocked.Add(ref _usedBytes, delta);
-        TouchLocked(key);
-        Journal?.RecordHashDelete(Index, key, field);
-        if (hash.Count == 0)
-        {
-            // The HDEL record empties the hash on replay too, which deletes it there as well.
-            DropLocked(key);
-        }
-
-        return true;
-    }
-
     /// <summary>Caller holds <see cref="WriteLock"/>.</summary>
     public bool RemoveLocked(ReadOnlySpan<byte> key)
     {
@@ -341,26 +280,6 @@ public sealed class KeyValueStore
         }
 
         Journal?.RecordDelete(Index, key);
-        return true;
-    }
-
-    /// <summary>Sets or clears (0) a key's expiry; false when the key does not exist. Caller holds <see cref="WriteLock"/>.</summary>
-    public bool ExpireAtLocked(ReadOnlySpan<byte> key, long expiresAtMs)
-    {
-        if (!ContainsKey(key))
-        {
-            return false;
-        }
-
-        if (expiresAtMs != 0 && expiresAtMs <= NowMs)
-        {
-            // A time in the past deletes the key, as in Redis.
-            return RemoveLocked(key);
-        }
-
-        SetExpiryLocked(key, expiresAtMs);
-        TouchLocked(key);
-        Journal?.RecordExpireAt(Index, key, expiresAtMs);
         return true;
     }
 
@@ -381,17 +300,6 @@ public sealed class KeyValueStore
         _sweepCursor = null;
         Volatile.Write(ref _expiringCount, 0);
         Volatile.Write(ref _usedBytes, 0);
-    }
-
-    /// <summary>The key's expiry in Unix ms: 0 when it has none, -1 when the key does not exist.</summary>
-    public long GetExpiry(ReadOnlySpan<byte> key)
-    {
-        if (!ContainsKey(key))
-        {
-            return -1;
-        }
-
-        return _expiresBySpan.TryGetValue(key, out long at) ? at : 0;
     }
 
     /// <summary>Every live key, in no particular order (a moving snapshot: keys added or removed meanwhile
@@ -424,94 +332,6 @@ public sealed class KeyValueStore
             yield return (pair.Key, pair.Value, at);
         }
     }
-
-    /// <summary>
-    /// Removes expired keys without waiting for them to be read: checks up to <paramref name="maxChecks"/>
-    /// keys that carry an expiry, continuing where the last call stopped. Returns how many it removed.
-    /// </summary>
-    public int SweepExpired(int maxChecks)
-    {
-        if (NoExpiries)
-        {
-            return 0;
-        }
-
-        long now = NowMs;
-        int removed = 0;
-        lock (WriteLock)
-        {
-            _sweepCursor ??= _expires.GetEnumerator();
-            for (int i = 0; i < maxChecks; i++)
-            {
-                if (!_sweepCursor.MoveNext())
-                {
-                    _sweepCursor.Dispose();
-                    _sweepCursor = null;
-                    break;
-                }
-
-                var (key, at) = _sweepCursor.Current;
-                if (at <= now && _expires.TryGetValue(key, out long current) && current <= now)
-                {
-                    DropLocked(key);
-                    Interlocked.Increment(ref _expiredKeys);
-                    removed++;
-                }
-            }
-        }
-
-        return removed;
-    }
-
-    /// <summary>Registers <paramref name="session"/> as watching <paramref name="key"/>. Caller holds <see cref="WriteLock"/>.</summary>
-    internal void WatchLocked(byte[] key, ClientSession session)
-    {
-        _watchers ??= new Dictionary<byte[], List<ClientSession>>(ByteArrayKeyComparer.Instance);
-        if (!_watchers.TryGetValue(key, out var sessions))
-        {
-            _watchers[key] = sessions = [];
-        }
-
-        if (!sessions.Contains(session))
-        {
-            sessions.Add(session);
-        }
-    }
-
-    internal void UnwatchLocked(byte[] key, ClientSession session)
-    {
-        if (_watchers is not null && _watchers.TryGetValue(key, out var sessions))
-        {
-            sessions.Remove(session);
-            if (sessions.Count == 0)
-            {
-                _watchers.Remove(key);
-            }
-        }
-    }
-
-    /// <summary>Marks dirty every session watching a key that exists here or in <paramref name="other"/>
-    /// (FLUSHDB, FLUSHALL, SWAPDB: as Redis, a watched key that exists in neither is not touched).</summary>
-    internal void TouchAllWatchedLocked(KeyValueStore? other)
-    {
-        if (_watchers is not { Count: > 0 })
-        {
-            return;
-        }
-
-        foreach (var (key, sessions) in _watchers)
-        {
-            if (ContainsKey(key) || (other is not null && other.ContainsKey(key)))
-            {
-                foreach (var session in sessions)
-                {
-                    session.WatchedKeyChanged = true;
-                }
-            }
-        }
-    }
-
-    internal void SwapWatchers(KeyValueStore other) => (_watchers, other._watchers) = (other._watchers, _watchers);
 
     /// <summary>Journals this database's whole content after an empty-it record (SWAPDB). Caller holds <see cref="WriteLock"/>.</summary>
     internal void JournalWholeLocked(IKeyValueJournal journal)
@@ -552,53 +372,6 @@ public sealed class KeyValueStore
         if (_valuesBySpan.TryGetValue(key, out byte[]? storedKey, out _))
         {
             Access.Created(storedKey, NowMs);
-        }
-    }
-
-    private bool IsExpired(ReadOnlySpan<byte> key) =>
-        _expiresBySpan.TryGetValue(key, out long at) && at <= NowMs;
-
-    private void ExpireNow(ReadOnlySpan<byte> key)
-    {
-        lock (WriteLock)
-        {
-            // Checked again under the lock: a SET may have revived the key meanwhile.
-            if (IsExpired(key) && DropLocked(key))
-            {
-                Interlocked.Increment(ref _expiredKeys);
-            }
-        }
-    }
-
-    private void SetExpiryLocked(ReadOnlySpan<byte> key, long expiresAtMs)
-    {
-        if (expiresAtMs == 0)
-        {
-            if (!NoExpiries && _expiresBySpan.TryRemove(key, out _))
-            {
-                Volatile.Write(ref _expiringCount, _expiringCount - 1);
-            }
-        }
-        else if (_expiresBySpan.TryAdd(key, expiresAtMs))
-        {
-            Volatile.Write(ref _expiringCount, _expiringCount + 1);
-        }
-        else
-        {
-            _expiresBySpan[key] = expiresAtMs;
-        }
-    }
-
-    /// <summary>Marks dirty the sessions watching <paramref name="key"/> (Redis's touchWatchedKey); a field
-    /// read when nobody watches anything here.</summary>
-    private void TouchLocked(ReadOnlySpan<byte> key)
-    {
-        if (_watchers is { Count: > 0 } watchers && watchers.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out var sessions))
-        {
-            foreach (var session in sessions)
-            {
-                session.WatchedKeyChanged = true;
-            }
         }
     }
 

@@ -15,10 +15,12 @@ public class ProtectedModeTests
         Assert.Null(ProtectedMode.Check(IPAddress.Parse(address), hasPassword: false));
     }
 
+    // ProtectedMode.Check only looks at the address: nothing binds to or connects to these. The third is from
+    // TEST-NET-1 (RFC 5737), reserved for documentation, so it can never be anyone's host.
     [Theory]
     [InlineData("0.0.0.0")]
     [InlineData("::")]
-    [InlineData("192.168.1.10")]
+    [InlineData("192.0.2.10")]
     public void OtherAddressesNeedAPassword(string address)
     {
         string? refusal = ProtectedMode.Check(IPAddress.Parse(address), hasPassword: false);
