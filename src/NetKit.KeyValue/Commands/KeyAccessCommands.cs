@@ -28,26 +28,9 @@ internal static class KeyAccessCommands
         context.Reply.Integer(found);
     }
 
-    private static void ExpireTime(ref CommandContext context) => Reply(ref context, inMilliseconds: false);
+    private static void ExpireTime(ref CommandContext context) =>
+        KeyCommands.ReplyExpiry(ref context, inMilliseconds: false, absolute: true);
 
-    private static void PExpireTime(ref CommandContext context) => Reply(ref context, inMilliseconds: true);
-
-    private static void Reply(ref CommandContext context, bool inMilliseconds)
-    {
-        bool hit = context.Store.TryGet(context[1], out _, out long expiresAtMs);
-        context.CountLookup(hit);
-        if (!hit)
-        {
-            context.Reply.Integer(-2);
-        }
-        else if (expiresAtMs == 0)
-        {
-            context.Reply.Integer(-1);
-        }
-        else
-        {
-            // Redis rounds to the nearest second here (its ttlGenericCommand), where TTL's seconds are rounded too.
-            context.Reply.Integer(inMilliseconds ? expiresAtMs : (expiresAtMs + 500) / 1000);
-        }
-    }
+    private static void PExpireTime(ref CommandContext context) =>
+        KeyCommands.ReplyExpiry(ref context, inMilliseconds: true, absolute: true);
 }

@@ -238,9 +238,16 @@ internal static class KeyCommands
 
     private static void PTtl(ref CommandContext context) => ReplyTtl(ref context, inMilliseconds: true);
 
-    private static void ReplyTtl(ref CommandContext context, bool inMilliseconds)
+    private static void ReplyTtl(ref CommandContext context, bool inMilliseconds) =>
+        ReplyExpiry(ref context, inMilliseconds, absolute: false);
+
+    /// <summary>
+    /// TTL, PTTL, EXPIRETIME and PEXPIRETIME: -2 for no key, -1 for no expiry, else what is left (or the deadline),
+    /// for a key of any type. Redis rounds seconds to the nearest one (its ttlGenericCommand).
+    /// </summary>
+    internal static void ReplyExpiry(ref CommandContext context, bool inMilliseconds, bool absolute)
     {
-        bool hit = context.Store.TryGet(context[1], out _, out long expiresAtMs);
+        bool hit = context.Store.TryGetValue(context[1], out _, out long expiresAtMs);
         context.CountLookup(hit);
         if (!hit)
         {
@@ -252,8 +259,8 @@ internal static class KeyCommands
         }
         else
         {
-            long left = Math.Max(0, expiresAtMs - context.Store.NowMs);
-            context.Reply.Integer(inMilliseconds ? left : (left + 500) / 1000);
+            long value = absolute ? expiresAtMs : Math.Max(0, expiresAtMs - context.Store.NowMs);
+            context.Reply.Integer(inMilliseconds ? value : (value + 500) / 1000);
         }
     }
 

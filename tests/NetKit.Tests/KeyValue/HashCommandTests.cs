@@ -7,6 +7,21 @@ public class HashCommandTests
     private const string WrongType = "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
 
     [Fact]
+    public void ExpiryCommandsWorkOnAHash_AsOnAnyType()
+    {
+        using var kv = new RespCommandRunner();
+        kv.Run("HSET", "h", "f", "v");
+        Assert.Equal(":-1\r\n", kv.Run("TTL", "h"));
+        Assert.Equal(":-1\r\n", kv.Run("EXPIRETIME", "h"));
+        Assert.Equal(":1\r\n", kv.Run("EXPIRE", "h", "100"));
+        Assert.Equal(":100\r\n", kv.Run("TTL", "h"));
+        Assert.StartsWith(":", kv.Run("PTTL", "h"), StringComparison.Ordinal);
+        Assert.StartsWith(":", kv.Run("EXPIRETIME", "h"), StringComparison.Ordinal);
+        Assert.StartsWith(":", kv.Run("PEXPIRETIME", "h"), StringComparison.Ordinal);
+        Assert.Equal(":-2\r\n", kv.Run("TTL", "missing"));
+    }
+
+    [Fact]
     public void SetGetAndDeleteFields()
     {
         using var kv = new RespCommandRunner();
