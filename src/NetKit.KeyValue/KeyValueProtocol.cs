@@ -377,6 +377,11 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
 
         long started = Stopwatch.GetTimestamp();
         CommandExecution.Run(ref context, spec);
+        if (RequestMetrics.Enabled)
+        {
+            RequestMetrics.Record(started, KeyValueService.Definition.Name, spec.Name);
+        }
+
         // The threshold is read after the command, as Redis reads it: a CONFIG SET of it is judged by its new value.
         long slowerThan = _database.Settings.SlowlogSlowerThan;
         if (slowerThan >= 0)

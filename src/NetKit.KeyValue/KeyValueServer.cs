@@ -221,5 +221,7 @@ public sealed class KeyValueServer : INetworkServer
         // A RESP bulk string may be far larger than a line: the connection may buffer one whole request.
         MaxBufferedInput = (int)Math.Min(int.MaxValue - 1, Options.MaxBulkLength + (1024 * 1024)),
         RefusalMessage = MaxClientsReached,
+        // Each command is timed where it runs, tagged with its name.
+        CoreTimesRequests = true,
     };
 }

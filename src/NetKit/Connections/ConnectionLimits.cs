@@ -29,6 +29,15 @@ public sealed record ConnectionLimits
     /// <summary>How long a request may take before <see cref="MinRequestDataRate"/> is enforced.</summary>
     public TimeSpan MinRequestDataRateGracePeriod { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The service the connections belong to: the <c>service</c> tag of their metrics.</summary>
+    public string Service { get; init; } = "";
+
+    /// <summary>
+    /// The loop times each run of the core into <see cref="RequestMetrics.Duration"/>. Off for a core that times
+    /// its requests itself (kv, per command), so none is counted twice.
+    /// </summary>
+    public bool TimesRequests { get; init; } = true;
+
     /// <summary>The clock the limits are timed by; a test's fake clock makes them deterministic.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using NetKit.Protocols;
 
 namespace NetKit.Connections;
@@ -24,6 +25,9 @@ public sealed class ConnectionPump
     private long _unsent;
     private long _requestStartedAt;
     private long _requestBytes;
+    // Totals of this connection, written by its loop only and summed by the server when metrics are read.
+    private long _bytesReceived;
+    private long _bytesSent;
 
     public ConnectionPump(IConnectionProtocol protocol, ConnectionLimits? limits = null)
     {
@@ -49,6 +53,12 @@ public sealed class ConnectionPump
     /// <summary>True when a stop may close the connection now: nothing buffered and the core between requests.</summary>
     public bool IsBetweenRequests(long buffered) => buffered == 0 && _protocol.AtRequestBoundary;
 
+    /// <summary>Bytes received on this connection so far.</summary>
+    public long BytesReceived => Volatile.Read(ref _bytesReceived);
+
+    /// <summary>Bytes of replies handed to the socket so far.</summary>
+    public long BytesSent => Volatile.Read(ref _bytesSent);
+
     /// <summary>Records that bytes arrived or left, for the idle timeout.</summary>
     public void Touch() => Volatile.Write(ref _lastActivity, _limits.NowMs());
 
@@ -66,7 +76,16 @@ public sealed class ConnectionPump
             return StopStep(0) ?? new PumpStep(0, PumpNext.Receive);
         }
 
+        long received = input.Length - _carried;
+        Volatile.Write(ref _bytesReceived, _bytesReceived + received);
+        bool timed = _limits.TimesRequests && RequestMetrics.Enabled;
+        long started = timed ? Stopwatch.GetTimestamp() : 0;
         var step = _protocol.Process(input, endOfStream, output);
+        if (timed && step.Consumed > 0)
+        {
+            RequestMetrics.Record(started, _limits.Service);
+        }
+
         _repliesReady = step.RepliesReady;
         long remaining = input.Length - step.Consumed;
         if (endOfStream)
@@ -85,7 +104,7 @@ public sealed class ConnectionPump
                 Error: $"more than {_limits.MaxBufferedInput} bytes of input buffered without a complete request");
         }
 
-        RequestProgress(remaining > 0 || !_protocol.AtRequestBoundary, input.Length - _carried);
+        RequestProgress(remaining > 0 || !_protocol.AtRequestBoundary, received);
         _carried = remaining;
         if (step.Offload)
         {
@@ -121,6 +140,7 @@ public sealed class ConnectionPump
     /// <summary>Called once the replies have all been handed to the peer's socket.</summary>
     public void AfterSend()
     {
+        Volatile.Write(ref _bytesSent, _bytesSent + Volatile.Read(ref _unsent));
         Volatile.Write(ref _sendStartedAt, 0);
         Volatile.Write(ref _unsent, 0);
         if (Volatile.Read(ref _requestStartedAt) != 0)

@@ -39,6 +39,10 @@ internal abstract class ServerConnection
 
     public long LastActivity => Pump.LastActivity;
 
+    public long BytesReceived => Pump.BytesReceived;
+
+    public long BytesSent => Pump.BytesSent;
+
     /// <summary>The server's periodic check (see <see cref="ConnectionPump.CheckLimits"/>), logged when it cuts.</summary>
     internal string? CheckLimits(long now)
     {
@@ -65,7 +69,7 @@ internal abstract class ServerConnection
     {
         if (error is not null)
         {
-            NetKitMetrics.ConnectionErrors.Add(1);
+            NetKitMetrics.ConnectionErrors.Add(1, NetKitMetrics.ServiceTag(Server.Name));
             TransportLog.ConnectionEnded(Logger, Server.Name, Peer, error);
         }
         else if (closedByPeer)

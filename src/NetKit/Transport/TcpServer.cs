@@ -14,7 +14,7 @@ namespace NetKit.Transport;
 /// listener, the accept loop, the connection registry, the idle sweep and the graceful stop; the
 /// per-connection loops live in the model's connection type.
 /// </summary>
-public sealed class TcpServer : INetworkServer
+public sealed class TcpServer : INetworkServer, IMeteredServer
 {
     private readonly Func<ConnectionInfo, IConnectionProtocol> _protocolFactory;
     private readonly ConcurrentDictionary<long, ServerConnection> _connections = new();
@@ -32,6 +32,9 @@ public sealed class TcpServer : INetworkServer
     private int _onceClaimed;
     private long _refusedSinceReport;
     private long _lastRefusalReport = Environment.TickCount64;
+    private readonly KeyValuePair<string, object?> _serviceTag;
+    private long _closedBytesReceived; // totals of finished connections; live ones are summed when read
+    private long _closedBytesSent;
 
     public TcpServer(string name, Func<IConnectionProtocol> protocolFactory, TcpServerOptions? options = null,
         ILogger? logger = null)
@@ -44,6 +47,7 @@ public sealed class TcpServer : INetworkServer
         ILogger? logger = null)
     {
         Name = name;
+        _serviceTag = NetKitMetrics.ServiceTag(name);
         _protocolFactory = protocolFactory;
         Options = options ?? new TcpServerOptions();
         Logger = logger ?? NullLogger.Instance;
@@ -55,6 +59,8 @@ public sealed class TcpServer : INetworkServer
             MinRequestDataRate = Options.MinRequestDataRate,
             MinRequestDataRateGracePeriod = Options.MinRequestDataRateGracePeriod,
             Clock = Options.TimeProvider,
+            Service = name,
+            TimesRequests = !Options.CoreTimesRequests,
         };
         if (Options.Model == ConnectionModel.Threads && Options.MaxThreads > 0)
         {
@@ -77,6 +83,12 @@ public sealed class TcpServer : INetworkServer
 
     /// <summary>Threads model with a cap: connection threads that may still start (-1 without a cap).</summary>
     internal int FreeThreadSlots => _threadSlots?.CurrentCount ?? -1;
+
+    /// <summary>Bytes received on this server's connections, finished and open.</summary>
+    public long BytesReceived => Volatile.Read(ref _closedBytesReceived) + _connections.Values.Sum(static c => c.BytesReceived);
+
+    /// <summary>Bytes of replies sent on this server's connections, finished and open.</summary>
+    public long BytesSent => Volatile.Read(ref _closedBytesSent) + _connections.Values.Sum(static c => c.BytesSent);
 
     /// <summary>Connections open now.</summary>
     public int ActiveConnections => Volatile.Read(ref _active);
@@ -115,6 +127,7 @@ public sealed class TcpServer : INetworkServer
         }
 
         LocalEndPoint = (IPEndPoint)_listener.LocalEndPoint!;
+        NetKitMetrics.Track(this);
         TransportLog.Listening(Logger, Name, Transport, LocalEndPoint, Options.Model.ToString().ToLowerInvariant());
 
         // One timer per server, not per connection: an idle connection costs no timer. It enforces the idle
@@ -200,10 +213,12 @@ public sealed class TcpServer : INetworkServer
 
     internal void OnConnectionFinished(ServerConnection connection)
     {
+        Interlocked.Add(ref _closedBytesReceived, connection.BytesReceived);
+        Interlocked.Add(ref _closedBytesSent, connection.BytesSent);
         _connections.TryRemove(connection.Id, out _);
         Interlocked.Decrement(ref _active);
         DescriptorBudget.Release();
-        NetKitMetrics.ConnectionsActive.Add(-1);
+        NetKitMetrics.ConnectionsActive.Add(-1, _serviceTag);
         if (Options.Model == ConnectionModel.Threads)
         {
             _threadSlots?.Release();
@@ -360,7 +375,7 @@ public sealed class TcpServer : INetworkServer
         if ((max > 0 && active > max) || stopping)
         {
             Interlocked.Decrement(ref _active);
-            NetKitMetrics.ConnectionsRejected.Add(1);
+            NetKitMetrics.ConnectionsRejected.Add(1, _serviceTag, new("reason", stopping ? "stopping" : "max_connections"));
             if (!stopping)
             {
                 Interlocked.Increment(ref _refusedSinceReport);
@@ -375,7 +390,7 @@ public sealed class TcpServer : INetworkServer
         {
             // Other servers of this process hold the descriptors left: refused as if this one were full.
             Interlocked.Decrement(ref _active);
-            NetKitMetrics.ConnectionsRejected.Add(1);
+            NetKitMetrics.ConnectionsRejected.Add(1, _serviceTag, new("reason", "descriptors"));
             Interlocked.Increment(ref _refusedSinceReport);
             Refuse(socket);
             socket.Close();
@@ -389,8 +404,8 @@ public sealed class TcpServer : INetworkServer
             var info = new ConnectionInfo(id, socket.RemoteEndPoint, socket.LocalEndPoint, DateTimeOffset.UtcNow);
             var connection = create(id, socket, _protocolFactory(info), this);
             _connections[connection.Id] = connection;
-            NetKitMetrics.ConnectionsAccepted.Add(1);
-            NetKitMetrics.ConnectionsActive.Add(1);
+            NetKitMetrics.ConnectionsAccepted.Add(1, _serviceTag);
+            NetKitMetrics.ConnectionsActive.Add(1, _serviceTag);
             TransportLog.NewConnection(Logger, Name, connection.Peer);
             return connection;
         }

@@ -40,6 +40,9 @@ public sealed record TcpServerOptions
 
     public bool NoDelay { get; init; } = true;
 
+    /// <summary>The core records <c>netkit.request.duration</c> itself (kv, per command): the loop does not.</summary>
+    public bool CoreTimesRequests { get; init; }
+
     /// <summary>See <see cref="ConnectionLimits.OutputLimit"/>.</summary>
     public OutputBufferLimit OutputLimit { get; init; } = OutputBufferLimit.Default;
 

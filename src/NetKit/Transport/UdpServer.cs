@@ -14,7 +14,7 @@ namespace NetKit.Transport;
 /// nothing is silently truncated, and allocated once. In the epoll model the loop is an
 /// <see cref="EpollDatagramLoop"/> (batches of datagrams per system call); otherwise an async receive loop.
 /// </summary>
-public sealed class UdpServer : INetworkServer
+public sealed class UdpServer : INetworkServer, IMeteredServer
 {
     /// <summary>The largest payload of a UDP datagram over IPv4.</summary>
     public const int MaxDatagramSize = 65_507;
@@ -27,10 +27,15 @@ public sealed class UdpServer : INetworkServer
     private Task _loop = Task.CompletedTask;
     private EpollDatagramLoop? _epollLoop;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly KeyValuePair<string, object?> _serviceTag;
+    // The async loop's totals, written by that loop only.
+    private long _bytesReceived;
+    private long _bytesSent;
 
     public UdpServer(string name, IDatagramHandler handler, UdpServerOptions? options = null, ILogger? logger = null)
     {
         Name = name;
+        _serviceTag = NetKitMetrics.ServiceTag(name);
         _handler = handler;
         _options = options ?? new UdpServerOptions();
         _logger = logger ?? NullLogger.Instance;
@@ -43,6 +48,10 @@ public sealed class UdpServer : INetworkServer
     public IPEndPoint LocalEndPoint { get; private set; } = new(IPAddress.None, 0);
 
     public Task Completion => _completion.Task;
+
+    public long BytesReceived => _epollLoop?.BytesReceived ?? Volatile.Read(ref _bytesReceived);
+
+    public long BytesSent => _epollLoop?.BytesSent ?? Volatile.Read(ref _bytesSent);
 
     public void Start()
     {
@@ -83,6 +92,7 @@ public sealed class UdpServer : INetworkServer
         }
 
         LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
+        NetKitMetrics.Track(this);
         TransportLog.Listening(_logger, Name, Transport, LocalEndPoint, epoll ? "epoll" : "async");
         if (_epollLoop is not null)
         {
@@ -133,11 +143,12 @@ public sealed class UdpServer : INetworkServer
             try
             {
                 int received = await socket.ReceiveFromAsync(request, SocketFlags.None, sender, _stop.Token).ConfigureAwait(false);
-                NetKitMetrics.DatagramsReceived.Add(1);
+                NetKitMetrics.DatagramsReceived.Add(1, _serviceTag);
+                Volatile.Write(ref _bytesReceived, _bytesReceived + received);
                 int length = received > MaxDatagramSize ? -1 : _handler.Handle(request.AsSpan(0, received), reply);
                 if (length < 0)
                 {
-                    NetKitMetrics.DatagramsDropped.Add(1);
+                    NetKitMetrics.DatagramsDropped.Add(1, _serviceTag);
                     if (_logger.IsEnabled(LogLevel.Debug))
                     {
                         TransportLog.DatagramDropped(_logger, Name, socket.AddressFamily == AddressFamily.InterNetwork
@@ -148,6 +159,7 @@ public sealed class UdpServer : INetworkServer
                 }
 
                 await socket.SendToAsync(reply.AsMemory(0, length), SocketFlags.None, sender, _stop.Token).ConfigureAwait(false);
+                Volatile.Write(ref _bytesSent, _bytesSent + length);
             }
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException
                                           || ex is SocketException { SocketErrorCode: SocketError.OperationAborted })

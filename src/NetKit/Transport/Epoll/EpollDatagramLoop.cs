@@ -17,6 +17,10 @@ internal sealed unsafe class EpollDatagramLoop
     private const ulong WakeData = 2;
 
     private readonly string _name;
+    private readonly KeyValuePair<string, object?> _serviceTag;
+    // Written by the loop's thread only, read by metrics.
+    private long _bytesReceived;
+    private long _bytesSent;
     private readonly int _socketFd;
     private readonly IDatagramHandler _handler;
     private readonly ILogger _logger;
@@ -30,6 +34,7 @@ internal sealed unsafe class EpollDatagramLoop
     public EpollDatagramLoop(string name, int socketFd, IDatagramHandler handler, ILogger logger)
     {
         _name = name;
+        _serviceTag = NetKitMetrics.ServiceTag(name);
         _socketFd = socketFd;
         _handler = handler;
         _logger = logger;
@@ -60,6 +65,12 @@ internal sealed unsafe class EpollDatagramLoop
 
     /// <summary>Completes once the loop's thread no longer touches the socket, so it may be closed.</summary>
     public Task Exited => _exited.Task;
+
+    /// <summary>Bytes of datagrams received by this loop.</summary>
+    public long BytesReceived => Volatile.Read(ref _bytesReceived);
+
+    /// <summary>Bytes of replies handed to the kernel by this loop (some may be lost when its buffer is full).</summary>
+    public long BytesSent => Volatile.Read(ref _bytesSent);
 
     public void Start()
     {
@@ -150,14 +161,17 @@ internal sealed unsafe class EpollDatagramLoop
                 return;
             }
 
-            NetKitMetrics.DatagramsReceived.Add(received);
+            NetKitMetrics.DatagramsReceived.Add(received, _serviceTag);
             int replies = 0;
+            long bytesIn = 0;
+            long bytesOut = 0;
             for (int i = 0; i < received; i++)
             {
+                bytesIn += batch.Request(i).Length;
                 int length = batch.Truncated(i) ? -1 : Handle(batch, i, replies);
                 if (length < 0)
                 {
-                    NetKitMetrics.DatagramsDropped.Add(1);
+                    NetKitMetrics.DatagramsDropped.Add(1, _serviceTag);
                     if (_logger.IsEnabled(LogLevel.Debug))
                     {
                         TransportLog.DatagramDropped(_logger, _name, batch.Sender(i));
@@ -167,7 +181,11 @@ internal sealed unsafe class EpollDatagramLoop
                 }
 
                 batch.SetReply(replies++, i, length);
+                bytesOut += length;
             }
+
+            Volatile.Write(ref _bytesReceived, _bytesReceived + bytesIn);
+            Volatile.Write(ref _bytesSent, _bytesSent + bytesOut);
 
             Send(batch, replies);
             if (received < DatagramBatch.Capacity)
@@ -212,13 +230,13 @@ internal sealed unsafe class EpollDatagramLoop
             if (errno is LibC.EAGAIN or LibC.ENOBUFS)
             {
                 // The send buffer is full: the rest of the batch is lost, as the network could have lost it.
-                NetKitMetrics.DatagramRepliesDropped.Add(count - sent);
+                NetKitMetrics.DatagramRepliesDropped.Add(count - sent, _serviceTag);
                 return;
             }
 
             // This reply's destination failed (unreachable, say); the ones after it may still go.
             TransportLog.DatagramError(_logger, _name, NativeSocket.ToSocketError(errno).ToString());
-            NetKitMetrics.DatagramRepliesDropped.Add(1);
+            NetKitMetrics.DatagramRepliesDropped.Add(1, _serviceTag);
             sent++;
         }
     }
