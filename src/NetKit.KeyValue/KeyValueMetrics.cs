@@ -11,6 +11,7 @@ public static class KeyValueMetrics
 {
     private static readonly Lock Gate = new();
     private static readonly List<WeakReference<KeyValueDatabase>> Databases = [];
+    private static readonly KeyValuePair<string, object?> ServiceTag = new("service", KeyValueService.Definition.Name);
 
     public static readonly ObservableCounter<long> Commands = NetKitMeter.Meter.CreateObservableCounter(
         "netkit.kv.commands", ObserveCommands, "{command}", "kv commands executed, by command name (tag: command)");
@@ -64,14 +65,16 @@ public static class KeyValueMetrics
             long calls = totals.Calls(spec.Index);
             if (calls > 0)
             {
-                measurements.Add(new Measurement<long>(calls, new KeyValuePair<string, object?>("command", spec.Name)));
+                measurements.Add(new Measurement<long>(calls, ServiceTag, new KeyValuePair<string, object?>("command", spec.Name)));
             }
         }
 
         return measurements;
     }
 
-    private static long Sum(Func<KeyValueDatabase, long> read)
+    private static Measurement<long> Sum(Func<KeyValueDatabase, long> read) => new(Total(read), ServiceTag);
+
+    private static long Total(Func<KeyValueDatabase, long> read)
     {
         long total = 0;
         lock (Gate)
