@@ -158,8 +158,9 @@ public sealed class UdpServer : INetworkServer, IMeteredServer
                     continue;
                 }
 
-                await socket.SendToAsync(reply.AsMemory(0, length), SocketFlags.None, sender, _stop.Token).ConfigureAwait(false);
+                // Counted as handed to the network, before the send: the peer may read the reply before it returns.
                 Volatile.Write(ref _bytesSent, _bytesSent + length);
+                await socket.SendToAsync(reply.AsMemory(0, length), SocketFlags.None, sender, _stop.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException
                                           || ex is SocketException { SocketErrorCode: SocketError.OperationAborted })

@@ -202,15 +202,20 @@ public sealed partial class NetkitProcess : IDisposable
     }
 
     /// <summary>Sends SIGTERM, as a service manager stopping the server would.</summary>
-    public void Terminate()
+    public void Terminate() => Signal("-TERM");
+
+    private void Signal(string signal)
     {
-        using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)])
+        using var kill = Process.Start(new ProcessStartInfo("kill", [signal, _process.Id.ToString(CultureInfo.InvariantCulture)])
         {
             UseShellExecute = false,
         })!;
         kill.WaitForExit();
         Assert.Equal(0, kill.ExitCode);
     }
+
+    /// <summary>Sends SIGINT, as Ctrl-C in a terminal would.</summary>
+    public void Interrupt() => Signal("-INT");
 
     /// <summary>Sends SIGKILL (by handle), as a crash or an OOM killer would: no chance to flush anything.</summary>
     public void Kill() => _process.Kill();

@@ -105,7 +105,8 @@ public sealed class AppendOnlyLogReaderFuzzTests : IDisposable
     {
         // A transaction (MULTI ... EXEC) applies whole or not at all: whatever ends the log inside one ends
         // it at the MULTI, and a bad record inside one is damage there.
-        var data = new Dictionary<string, (string Value, long ExpiresAtMs)>(StringComparer.Ordinal);
+        var databases = new ReferenceDatabases();
+        var data = databases.Zero;
         var held = new List<List<byte[]>>();
         int transactionStart = -1;
         int pos = 0;
@@ -144,21 +145,21 @@ public sealed class AppendOnlyLogReaderFuzzTests : IDisposable
                 transactionStart = -1;
                 foreach (var record in held)
                 {
-                    Apply(record, data, now);
+                    Apply(record, databases, now);
                 }
 
                 held.Clear();
             }
             else if (transactionStart >= 0)
             {
-                if (!Apply(args, new Dictionary<string, (string Value, long ExpiresAtMs)>(StringComparer.Ordinal), now))
+                if (!Apply(args, new ReferenceDatabases(), now))
                 {
                     return new ReferenceOutcome(transactionStart, Torn: false, Damaged: true, data);
                 }
 
                 held.Add(args);
             }
-            else if (!Apply(args, data, now))
+            else if (!Apply(args, databases, now))
             {
                 return new ReferenceOutcome(pos, Torn: false, Damaged: true, data);
             }
@@ -267,8 +268,33 @@ public sealed class AppendOnlyLogReaderFuzzTests : IDisposable
             : (null, 0, start);
     }
 
-    private static bool Apply(List<byte[]> args, Dictionary<string, (string Value, long ExpiresAtMs)> data, long now)
+    /// <summary>The server's 16 databases; only database 0 is compared, but a changed byte may select another
+    /// (SELECT 0 becoming SELECT 2), whose records must then leave database 0 alone.</summary>
+    private sealed class ReferenceDatabases
     {
+        private readonly Dictionary<long, Dictionary<string, (string Value, long ExpiresAtMs)>> _all = [];
+
+        public long Selected { get; set; }
+
+        public Dictionary<string, (string Value, long ExpiresAtMs)> Zero => Get(0);
+
+        public Dictionary<string, (string Value, long ExpiresAtMs)> Current => Get(Selected);
+
+        public void FlushAll()
+        {
+            foreach (var database in _all.Values)
+            {
+                database.Clear();
+            }
+        }
+
+        private Dictionary<string, (string Value, long ExpiresAtMs)> Get(long index) =>
+            _all.TryGetValue(index, out var database) ? database : _all[index] = new(StringComparer.Ordinal);
+    }
+
+    private static bool Apply(List<byte[]> args, ReferenceDatabases databases, long now)
+    {
+        var data = databases.Current;
         string name = Encoding.Latin1.GetString(args[0]);
         string Key(int i) => Convert.ToHexString(args[i]);
         bool Number(int i, out long value) => StrictInteger(args[i], out value);
@@ -344,12 +370,20 @@ public sealed class AppendOnlyLogReaderFuzzTests : IDisposable
                 }
 
                 return true;
-            case "FLUSHALL" or "FLUSHDB":
+            case "FLUSHALL":
+                databases.FlushAll();
+                return true;
+            case "FLUSHDB":
                 data.Clear();
                 return true;
             case "SELECT":
-                // Only SELECT 0 is generated: the reference keeps one database.
-                return args.Count == 2 && Number(1, out long index) && index == 0;
+                if (args.Count != 2 || !Number(1, out long index) || index < 0 || index >= KeyValueStore.DefaultDatabases)
+                {
+                    return false;
+                }
+
+                databases.Selected = index;
+                return true;
             default:
                 return false;
         }

@@ -23,7 +23,7 @@ public sealed class MetricsTests
     public async Task EchoCountsBytesAndConnectionsUnderItsServiceTag(ConnectionModel model)
     {
         string service = $"echo-metrics-{model}-{Guid.NewGuid():N}";
-        using var recorder = new MeasurementRecorder();
+        using var recorder = new MeasurementRecorder(service);
         await using var server = new TcpServer(service, () => new EchoProtocol(), new TcpServerOptions { Model = model });
         server.Start();
 
@@ -49,7 +49,7 @@ public sealed class MetricsTests
     public async Task RefusalsCarryTheirReason()
     {
         string service = $"echo-refused-{Guid.NewGuid():N}";
-        using var recorder = new MeasurementRecorder();
+        using var recorder = new MeasurementRecorder(service);
         await using var server = new TcpServer(service, () => new EchoProtocol(),
             new TcpServerOptions { Model = ConnectionModel.Async, MaxConnections = 1 });
         server.Start();
@@ -68,7 +68,7 @@ public sealed class MetricsTests
     public async Task UdpCountsBytesUnderItsServiceTag(ConnectionModel model)
     {
         string service = $"udp-metrics-{model}-{Guid.NewGuid():N}";
-        using var recorder = new MeasurementRecorder();
+        using var recorder = new MeasurementRecorder(service);
         await using var server = new UdpServer(service, new UdpEchoHandler(), new UdpServerOptions { Model = model });
         server.Start();
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
@@ -90,7 +90,7 @@ public sealed class MetricsTests
     [Fact]
     public async Task KvTimesEachCommandByName()
     {
-        using var recorder = new MeasurementRecorder();
+        using var recorder = new MeasurementRecorder("kv");
         await using var server = await KeyValueServer.StartAsync(new KeyValueServerOptions { Port = 0 });
         using var client = await LoopbackClient.ConnectAsync(server.EndPoint);
         string key = $"metrics-{Guid.NewGuid():N}";
@@ -104,14 +104,20 @@ public sealed class MetricsTests
 
     private sealed record Measurement(string Instrument, double Value, Dictionary<string, object?> Tags);
 
-    /// <summary>Collects the NetKit meter's measurements while it lives.</summary>
+    /// <summary>
+    /// Collects the NetKit meter's measurements of one service while it lives. The listener is process-wide
+    /// and its callbacks run on the recording thread, so measurements of other services are passed over
+    /// before anything is allocated: tests beside it that count the loop's allocations must not see ours.
+    /// </summary>
     private sealed class MeasurementRecorder : IDisposable
     {
         private readonly MeterListener _listener = new();
         private readonly ConcurrentQueue<Measurement> _measurements = new();
+        private readonly string _service;
 
-        public MeasurementRecorder()
+        public MeasurementRecorder(string service)
         {
+            _service = service;
             _listener.InstrumentPublished = (instrument, listener) =>
             {
                 if (instrument.Meter.Name == NetKitMeter.Name)
@@ -142,6 +148,17 @@ public sealed class MetricsTests
 
         private void Add(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
+            bool ours = false;
+            foreach (var tag in tags)
+            {
+                ours |= tag.Key == "service" && tag.Value is string service && service == _service;
+            }
+
+            if (!ours)
+            {
+                return;
+            }
+
             var copy = new Dictionary<string, object?>();
             foreach (var tag in tags)
             {
