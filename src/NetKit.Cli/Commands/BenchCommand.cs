@@ -24,6 +24,7 @@ public static class BenchCommand
             "Load a count server: per request a connection of its own that sends SIZE bytes, half-closes, and checks the total."));
         bench.Subcommands.Add(CreateTarget("kv", 7881,
             "Load kv or redis-server with GET or SET (RESP by default, or kv's text protocol), every reply parsed."));
+        bench.Subcommands.Add(BenchChartCommand.Create());
         return bench;
     }
 

@@ -91,6 +91,39 @@ public sealed class BenchCommandTests
         }
     }
 
+    /// <summary>Run against both builds by CI: the JIT one draws; the native one leaves charts out (they would
+    /// need SkiaSharp's native libraries beside it) and must say so in one line, not fail some other way.</summary>
+    [Fact]
+    public async Task Bench_chart_draws_or_in_the_native_binary_says_which_build_does()
+    {
+        string directory = Directory.CreateTempSubdirectory("netkit-chart-").FullName;
+        try
+        {
+            string run = BenchChartTests.WriteRun(directory, "a.json", "epoll", 100, 150_000, 160_000, withDistribution: true);
+            string png = Path.Combine(directory, "a.png");
+            NetkitResult result = await NetkitProcess.RunAsync(["bench", "chart", run, "--out", png]);
+
+            bool native = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(NetkitProcess.CliVariable));
+            if (native && result.ExitCode != 0)
+            {
+                Assert.True(result.ExitCode == ExitCodes.Failure, result.ToString());
+                string line = Assert.Single(result.StderrLines);
+                Assert.StartsWith("netkit: bench chart: not in the native binary", line, StringComparison.Ordinal);
+                Assert.Contains("dotnet", line, StringComparison.Ordinal);
+                Assert.False(File.Exists(png));
+            }
+            else
+            {
+                Assert.True(result.ExitCode == 0, result.ToString());
+                Assert.Equal(0x89, (await File.ReadAllBytesAsync(png))[0]);
+            }
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task A_run_with_every_reply_wrong_exits_with_the_protocol_violation_code()
     {
