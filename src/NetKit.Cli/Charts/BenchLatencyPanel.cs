@@ -33,7 +33,8 @@ internal static class BenchLatencyPanel
 
         int decades = (int)Math.Ceiling(furthest - 1e-9);
         plot.Axes.Bottom.TickGenerator = Ticks(decades);
-        plot.Axes.SetLimitsX(0, decades);
+        // A little past the last decade, so its label is not cut at the edge.
+        plot.Axes.SetLimitsX(0, decades + 0.2);
         plot.Axes.SetLimitsY(0, highest > 0 ? highest * 1.05 : 1);
         BenchChartStyle.Apply(plot, "Latency by percentile", "percentile", "latency (ms)");
         plot.ShowLegend(Alignment.UpperLeft);
