@@ -84,12 +84,20 @@ internal static class BenchChartCommand
             {
                 File.WriteAllBytes(path, image);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (DirectoryNotFoundException)
+            {
+                throw new CliException(ExitCodes.Failure, $"cannot write {path}: no such directory");
+            }
+            catch (UnauthorizedAccessException)
+            {
+                throw new CliException(ExitCodes.PermissionDenied, $"cannot write {path}: permission denied");
+            }
+            catch (IOException ex)
             {
                 throw new CliException(ExitCodes.Failure, $"cannot write {path}: {ex.Message}");
             }
 
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {path} ({runs.Count} runs, {image.Length:N0} bytes)"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {path} ({runs.Count} run{(runs.Count == 1 ? "" : "s")}, {image.Length:N0} bytes)"));
             return ExitCodes.Success;
 #else
             throw new CliException(ExitCodes.Failure, NotInNativeBuild);

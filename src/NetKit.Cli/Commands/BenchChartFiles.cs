@@ -37,6 +37,11 @@ internal static class BenchChartFiles
     private static BenchJsonDocument Load(string path)
     {
         BenchJsonDocument? document;
+        if (Directory.Exists(path))
+        {
+            throw CliException.Usage($"bench chart: cannot read {path}: is a directory");
+        }
+
         try
         {
             using var file = File.OpenRead(path);

@@ -104,6 +104,27 @@ public sealed class BenchChartTests : IDisposable
         Assert.False(File.Exists(png));
     }
 
+    [Fact]
+    public async Task An_output_in_a_missing_directory_is_one_line_and_a_failure()
+    {
+        string a = WriteRun(_directory, "a.json", "epoll", 100, 1000, null, withDistribution: true);
+        string png = Path.Combine(_directory, "no-such-directory", "out.png");
+
+        NetkitResult result = await NetkitProcess.RunAsync(["bench", "chart", a, "--out", png]);
+
+        Assert.True(result.ExitCode == ExitCodes.Failure, result.ToString());
+        Assert.Equal([$"netkit: cannot write {png}: no such directory"], result.StderrLines);
+    }
+
+    [Fact]
+    public async Task A_directory_for_a_file_is_one_line_and_the_usage_code()
+    {
+        NetkitResult result = await NetkitProcess.RunAsync(["bench", "chart", _directory, "--out", Path.Combine(_directory, "out.svg")]);
+
+        Assert.True(result.ExitCode == ExitCodes.Usage, result.ToString());
+        Assert.Equal([$"netkit: bench chart: cannot read {_directory}: is a directory"], result.StderrLines);
+    }
+
     [Theory]
     [InlineData("{ \"options\": ", "is not a `netkit bench --json` file: ")]
     [InlineData("[1, 2, 3]", "is not a `netkit bench --json` file: ")]
