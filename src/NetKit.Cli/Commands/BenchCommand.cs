@@ -24,6 +24,7 @@ public static class BenchCommand
             "Load a count server: per request a connection of its own that sends SIZE bytes, half-closes, and checks the total."));
         bench.Subcommands.Add(CreateTarget("kv", 7881,
             "Load kv or redis-server with GET or SET (RESP by default, or kv's text protocol), every reply parsed."));
+        bench.Subcommands.Add(BenchChartCommand.Create());
         return bench;
     }
 
@@ -106,11 +107,20 @@ public static class BenchCommand
         {
             Description = "Stop after this many requests in all (warm-up included); 0 = no limit.",
         };
+        var csv = new Option<bool>("--csv")
+        {
+            Description = "Print the results as CSV (a header and one row, the --json file's results) instead of the report.",
+        };
+        var label = new Option<string?>("--label")
+        {
+            Description = "What `netkit bench chart` calls this run (kept in --json and --csv); default: target and connections.",
+            HelpName = "text",
+        };
 
         var command = new Command(name, description)
         {
             connect, connections, duration, size, warmup, timeout, requestTimeout, pipeline, rate, engine, io,
-            serverPid, json, progress, maxRequests,
+            serverPid, json, csv, label, progress, maxRequests,
         };
 
         Option<string>? protocol = null;
@@ -183,12 +193,15 @@ public static class BenchCommand
             LoadReport report = await LoadGenerator.RunAsync(options, line, cancellationToken).ConfigureAwait(false);
             line?.Finish();
 
+            BenchJsonDocument document = BenchJsonDocument.Create(
+                name, Describe(name, report.Options), EngineName(report), result.GetValue(label), report, started);
             string? jsonPath = result.GetValue(json);
             if (!string.IsNullOrEmpty(jsonPath))
             {
                 try
                 {
-                    await WriteJsonAsync(jsonPath, name, report, started).ConfigureAwait(false);
+                    await using var file = File.Create(jsonPath);
+                    await JsonSerializer.SerializeAsync(file, document, BenchJsonContext.Default.BenchJsonDocument).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
@@ -197,12 +210,14 @@ public static class BenchCommand
                 }
             }
 
-            return await PrintAsync(name, report).ConfigureAwait(false);
+            return await PrintAsync(name, report, result.GetValue(csv) ? document : null).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static async Task<int> PrintAsync(string name, LoadReport report)
+    /// <summary>The report on stdout (or, with <paramref name="csv"/>, that document as CSV), what went wrong
+    /// on stderr, and the exit code.</summary>
+    private static async Task<int> PrintAsync(string name, LoadReport report, BenchJsonDocument? csv)
     {
         LoadOptions options = report.Options;
         if (report.ConnectionsOpened == 0)
@@ -212,27 +227,15 @@ public static class BenchCommand
             return report.FirstConnectError?.ExitCode ?? ExitCodes.Failure;
         }
 
-        string connectionCount = report.ConnectFailures == 0
-            ? Text(report.ConnectionsOpened)
-            : $"{Text(report.ConnectionsOpened)}/{Text(options.Connections)}";
-        string loop = options.Rate > 0 ? string.Create(CultureInfo.InvariantCulture, $"open {options.Rate:0}/s") : "closed";
-
-        // The first two lines keep the format bench/lib/common.sh parses; the figures added since come after.
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{Describe(name, options)} {options.Target}  connections={connectionCount} size={options.MessageSize}B duration={report.MeasuredSeconds:0.0}s"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"round trips/s: {report.RequestsPerSecond:0}   p50: {report.P50Microseconds} us   p99: {report.P99Microseconds} us   " +
-            $"p99.9: {report.P999Microseconds} us   max: {report.MaxMicroseconds} us   errors: {report.ConnectFailures + report.Errors + report.TimedOut}"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"latency: p90 {report.P90Microseconds} us   p99.99 {report.P9999Microseconds} us   mean {report.Latency.Mean:0} us   " +
-            $"requests: {report.Requests}   timeouts: {report.TimedOut}   pipeline: {options.Pipeline}   loop: {loop}   " +
-            $"engine: {EngineName(report)}"));
-        string server = report.ServerCpuSeconds is double serverCpu
-            ? string.Create(CultureInfo.InvariantCulture,
-                $"server {serverCpu:0.000} s   per server cpu-second: {report.RequestsPerServerCpuSecond ?? 0:0}   ")
-            : options.ServerPid > 0 ? $"server unreadable (pid {options.ServerPid})   " : string.Empty;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"cpu: {server}generator {report.GeneratorCpuSeconds ?? 0:0.000} s"));
+        if (csv is not null)
+        {
+            Console.WriteLine(BenchCsv.Header);
+            Console.WriteLine(BenchCsv.Row(csv));
+        }
+        else
+        {
+            PrintReport(name, report);
+        }
 
         // Some connections failing is part of what a load test measures, so it is reported, not fatal.
         if (report.FirstConnectError is not null)
@@ -259,6 +262,33 @@ public static class BenchCommand
         return ExitCodes.Success;
     }
 
+    private static void PrintReport(string name, LoadReport report)
+    {
+        LoadOptions options = report.Options;
+
+        string connectionCount = report.ConnectFailures == 0
+            ? Text(report.ConnectionsOpened)
+            : $"{Text(report.ConnectionsOpened)}/{Text(options.Connections)}";
+        string loop = options.Rate > 0 ? string.Create(CultureInfo.InvariantCulture, $"open {options.Rate:0}/s") : "closed";
+
+        // The first two lines keep the format bench/lib/common.sh parses; the figures added since come after.
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{Describe(name, options)} {options.Target}  connections={connectionCount} size={options.MessageSize}B duration={report.MeasuredSeconds:0.0}s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"round trips/s: {report.RequestsPerSecond:0}   p50: {report.P50Microseconds} us   p99: {report.P99Microseconds} us   " +
+            $"p99.9: {report.P999Microseconds} us   max: {report.MaxMicroseconds} us   errors: {report.ConnectFailures + report.Errors + report.TimedOut}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"latency: p90 {report.P90Microseconds} us   p99.99 {report.P9999Microseconds} us   mean {report.Latency.Mean:0} us   " +
+            $"requests: {report.Requests}   timeouts: {report.TimedOut}   pipeline: {options.Pipeline}   loop: {loop}   " +
+            $"engine: {EngineName(report)}"));
+        string server = report.ServerCpuSeconds is double serverCpu
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"server {serverCpu:0.000} s   per server cpu-second: {report.RequestsPerServerCpuSecond ?? 0:0}   ")
+            : options.ServerPid > 0 ? $"server unreadable (pid {options.ServerPid})   " : string.Empty;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"cpu: {server}generator {report.GeneratorCpuSeconds ?? 0:0.000} s"));
+    }
+
     private static string Describe(string name, LoadOptions options) => options.Payload switch
     {
         LoadPayload.KvResp or LoadPayload.KvInline =>
@@ -272,26 +302,6 @@ public static class BenchCommand
         LoadEngine.Epoll => report.Options.SocketIo == LoadSocketIo.Socket ? "epoll/socket" : "epoll/libc",
         _ => "async",
     };
-
-    private static async Task WriteJsonAsync(string path, string name, LoadReport report, DateTime startedUtc)
-    {
-        LoadOptions o = report.Options;
-        bool kv = o.Payload is LoadPayload.KvResp or LoadPayload.KvInline;
-        var document = new BenchJsonDocument(
-            BenchJsonEnvironment.Capture(startedUtc),
-            new BenchJsonOptions(name, Describe(name, o), o.Target.ToString(), o.Connections, o.Pipeline, o.Rate, o.MessageSize,
-                o.Warmup.TotalSeconds, o.Duration.TotalSeconds, o.ConnectTimeout.TotalSeconds, o.RequestTimeout.TotalSeconds,
-                EngineName(report), o.SocketIo.ToString().ToLowerInvariant(),
-                kv ? o.KvOperation.ToString().ToLowerInvariant() : null, kv ? o.ChangingValues : null, kv ? o.Keys : null,
-                o.ServerPid > 0 ? o.ServerPid : null),
-            new BenchJsonResults(report.ConnectionsOpened, report.ConnectFailures, report.Requests, report.MeasuredSeconds,
-                report.RequestsPerSecond, report.Errors, report.TimedOut, (report.FirstError ?? report.FirstConnectError)?.Message,
-                report.P50Microseconds, report.P90Microseconds, report.P99Microseconds, report.P999Microseconds,
-                report.P9999Microseconds, report.MaxMicroseconds, report.Latency.Mean,
-                report.ServerCpuSeconds, report.RequestsPerServerCpuSecond, report.GeneratorCpuSeconds));
-        await using var file = File.Create(path);
-        await JsonSerializer.SerializeAsync(file, document, BenchJsonContext.Default.BenchJsonDocument).ConfigureAwait(false);
-    }
 
     private static TimeSpan Seconds(double seconds, string option)
     {

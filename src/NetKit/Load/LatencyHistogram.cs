@@ -67,4 +67,28 @@ public sealed class LatencyHistogram
     /// <summary>The latency that <paramref name="percentile"/> % of the values are at or below, in microseconds.</summary>
     public long ValueAtPercentile(double percentile) =>
         Count == 0 ? 0 : _histogram.GetValueAtPercentile(Math.Clamp(percentile, 0, 100));
+
+    /// <summary>
+    /// The whole distribution as HdrHistogram's percentile output walks it: <paramref name="ticksPerHalfDistance"/>
+    /// points between 0 % and 50 %, as many again in each half of what is left (50-75 %, 75-87.5 %, ...), up
+    /// to 100 %, so the tail gets as many points as the body. This is what an HDR latency-by-percentile plot
+    /// draws; empty when nothing was recorded.
+    /// </summary>
+    public IReadOnlyList<LatencyPercentile> Distribution(int ticksPerHalfDistance = 5)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(ticksPerHalfDistance, 1);
+        var points = new List<LatencyPercentile>();
+        if (Count == 0)
+        {
+            return points;
+        }
+
+        // The iterator reuses one value object, so each point is copied out as it comes.
+        foreach (var value in _histogram.Percentiles(ticksPerHalfDistance))
+        {
+            points.Add(new LatencyPercentile(value.PercentileLevelIteratedTo, _histogram.HighestEquivalentValue(value.ValueIteratedTo)));
+        }
+
+        return points;
+    }
 }

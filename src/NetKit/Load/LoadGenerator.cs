@@ -46,6 +46,9 @@ public static class LoadGenerator
         });
 
         var window = new CpuWindow(options.ServerPid);
+        // Without a warm-up the window opens now: a run short enough (a few hundred requests against a native
+        // server) can be over before the loop below samples once, and would report no server CPU at all.
+        window.Sample(Stopwatch.GetTimestamp(), schedule);
         long nextProgress = schedule.Begin + ProgressInterval;
         long lastCompleted = 0;
         long lastProgress = schedule.Begin;
