@@ -19,8 +19,10 @@ public static class KvCommand
     {
         var service = KeyValueService.Definition;
         // Recursive, so they can be given before or after set/get: netkit kv --connect X get k.
-        var connect = CliOptions.Connect(service, recursive: true);
-        var timeout = CliOptions.TcpTimeout(recursive: true);
+        var connect = CliOptions.Connect(service);
+        connect.Recursive = true;
+        var timeout = CliOptions.TcpTimeout();
+        timeout.Recursive = true;
         var command = new Command(service.Name,
             $"TCP key-value store: {service.Summary}. Without a subcommand: an interactive session (SET/GET/QUIT lines)")
         {
