@@ -14,14 +14,7 @@ namespace NetKit.Cli.Commands;
 public static class CliOptions
 {
     /// <summary>Given once on the root and inherited by every command.</summary>
-    public static Option<LogLevel> LogLevel { get; } = new("--log-level")
-    {
-        Description = "Least severe log level written to stderr: trace, debug, information, warning, error, critical, none",
-        DefaultValueFactory = _ => Microsoft.Extensions.Logging.LogLevel.Information,
-        CustomParser = ParseLogLevel,
-        Recursive = true,
-        HelpName = "level",
-    };
+    public static Option<LogLevel> LogLevel { get; } = CreateLogLevel();
 
     /// <summary>The servers' log lines: text (one line each) or the console logger's JSON, one object a line.</summary>
     public static Option<string> LogFormat { get; } = new("--log-format")
@@ -40,6 +33,7 @@ public static class CliOptions
         },
         Recursive = true,
         HelpName = "text|json",
+        CompletionSources = { "text", "json" },
     };
 
     /// <summary>A server command's JSON configuration file (docs/configuration.md).</summary>
@@ -82,6 +76,19 @@ public static class CliOptions
 
     public static ClientOptions ToClientOptions(double? timeoutSeconds) =>
         timeoutSeconds is { } seconds ? ClientOptions.WithTimeout(TimeSpan.FromSeconds(seconds)) : ClientOptions.Default;
+
+    private static Option<LogLevel> CreateLogLevel()
+    {
+        var option = new Option<LogLevel>("--log-level")
+        {
+            Description = "Least severe log level written to stderr: trace, debug, information, warning, error, critical, none [default: information]",
+            CustomParser = ParseLogLevel,
+            Recursive = true,
+            HelpName = "level",
+        };
+        option.CompletionSources.Add("trace", "debug", "information", "warning", "error", "critical", "none");
+        return option;
+    }
 
     // Parsed here rather than checked by a validator: a validator that reads a value that failed to
     // convert throws instead of reporting, and the one-line usage error is the point.

@@ -30,9 +30,10 @@ public sealed class KvServerOptionSet
         _durableByDefault = durableByDefault;
         foreach (var setting in KvSettings.All)
         {
+            // netkit serve lists them among every service's options: there they say whose they are.
             string? description = setting == KvSettings.DataDir && durableByDefault
-                ? $"kv: the directory of the append-only log [default: {DefaultDataDirectory()}]"
-                : null;
+                ? $"[kv] The directory of the append-only log [default: {DefaultDataDirectory()}]"
+                : durableByDefault ? "[kv] " + setting.Description : null;
             _options.Add((setting, setting.CreateOption(description)));
         }
 

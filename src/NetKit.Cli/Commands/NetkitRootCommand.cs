@@ -20,6 +20,7 @@ public static class NetkitRootCommand
         root.Subcommands.Add(KvCommand.Create());
         root.Subcommands.Add(TimeCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(CompletionCommand.Create());
         return root;
     }
 }

@@ -11,6 +11,9 @@ public interface ISetting
     /// <summary>The key inside a service's section of the configuration: <c>MaxConnections</c> (keys ignore case).</summary>
     string Key { get; }
 
+    /// <summary>What help says of it.</summary>
+    string Description { get; }
+
     /// <summary>A new option for a command (help, parsing and its usage error come from the setting).</summary>
     Option CreateOption(string? description = null);
 

@@ -11,49 +11,50 @@ public static class KvSettings
     private const long MaxBulkLengthLimit = 1L << 30;
 
     public static readonly Setting<string> DataDir = new("--data-dir",
-        "kv: keep an append-only log of every write in this directory, and load it on start (without it, data is in memory only)",
+        "Keep an append-only log of every write in this directory, and load it on start (without it, data is in memory only)",
         "dir", null, SettingParsers.NonEmpty("a directory"));
 
     public static readonly Setting<bool> InMemory = new("--in-memory",
-        "kv: keep the data in memory only (lost when the server stops)", null, "false", SettingParsers.Flag, isFlag: true);
+        "Keep the data in memory only (lost when the server stops)", null, "false", SettingParsers.Flag, isFlag: true);
 
     public static readonly Setting<FsyncPolicy> Fsync = new("--fsync",
-        "kv: when the log is forced to disk: always (before each reply), everysec (once a second), no (when the OS decides)",
-        "always|everysec|no", FsyncPolicyNames.EverySecond, SettingParsers.Fsync);
+        "When the log is forced to disk: always (before each reply), everysec (once a second), no (when the OS decides)",
+        "always|everysec|no", FsyncPolicyNames.EverySecond, SettingParsers.Fsync,
+        choices: ["always", "everysec", "no"]);
 
     public static readonly Setting<bool> RepairLog = new("--repair-log",
-        "kv: if the append-only log is damaged before its end, truncate it there (losing what follows) instead of refusing to start",
+        "If the append-only log is damaged before its end, truncate it there (losing what follows) instead of refusing to start",
         null, "false", SettingParsers.Flag, isFlag: true);
 
     public static readonly Setting<string> RequirePass = new("--requirepass",
-        "kv: clients must AUTH with this password first (visible in ps; see --requirepass-file)",
+        "Clients must AUTH with this password first (visible in ps; see --requirepass-file)",
         // Any text, even none: an empty one gets a clearer refusal where the password is read.
         "password", null, SettingParsers.Any, key: "RequirePass", keepSpaces: true);
 
     public static readonly Setting<string> RequirePassFile = new("--requirepass-file",
-        "kv: like --requirepass, the password being the first line of this file (kept out of the process list)",
+        "Like --requirepass, the password being the first line of this file (kept out of the process list)",
         "file", null, SettingParsers.NonEmpty("a file"), key: "RequirePassFile", keepSpaces: true);
 
     public static readonly Setting<long> MaxMemory = new("--maxmemory",
-        "kv: bytes of keys and values beyond which writes get -OOM (suffixes as Redis: 100mb, 1gb; 0 = no limit)",
+        "Bytes of keys and values beyond which writes get -OOM (suffixes as Redis: 100mb, 1gb; 0 = no limit)",
         "bytes", "0", SettingParsers.Bytes(0, long.MaxValue), key: "MaxMemory");
 
     public static readonly Setting<long> ProtoMaxBulkLen = new("--proto-max-bulk-len",
-        "kv: the longest key or value a RESP request may carry (suffixes as --maxmemory)",
+        "The longest key or value a RESP request may carry (suffixes as --maxmemory)",
         "bytes", ByteSize.Format(new KeyValueServerOptions().MaxBulkLength), SettingParsers.Bytes(1, MaxBulkLengthLimit));
 
     public static readonly Setting<string> InlineReplies = new("--inline-replies",
-        "kv: how inline commands are answered: text (the seed's protocol, until a connection sends RESP; then RESP, as Redis) or resp (Redis's replies from the first byte, for redis-cli --pipe and nc health checks)",
-        "text|resp", "text", SettingParsers.InlineReplies);
+        "How inline commands are answered: text (the seed's protocol, until a connection sends RESP; then RESP, as Redis) or resp (Redis's replies from the first byte, for redis-cli --pipe and nc health checks)",
+        "text|resp", "text", SettingParsers.InlineReplies, choices: ["text", "resp"]);
 
     public static readonly Setting<int> Databases = new("--databases",
-        "kv: how many databases SELECT can choose from, as Redis's databases setting",
+        "How many databases SELECT can choose from, as Redis's databases setting",
         "count", KeyValueStore.DefaultDatabases.ToString(System.Globalization.CultureInfo.InvariantCulture),
         // Redis caps nothing here, but every database costs a dictionary pair: a bound keeps a typo cheap.
         SettingParsers.IntRange(1, 1024, "a count"));
 
     public static readonly Setting<string> RedisConf = new("--redis-conf",
-        "kv: read the redis.conf directives kv implements (port, bind, requirepass, maxmemory, appendonly, appendfsync, dir, ...) from this file; other settings win over it",
+        "Read the redis.conf directives kv implements (port, bind, requirepass, maxmemory, appendonly, appendfsync, dir, ...) from this file; other settings win over it",
         "file", null, SettingParsers.NonEmpty("a file"));
 
     /// <summary>Every kv setting (beyond the TCP ones), in the order help lists them.</summary>

@@ -13,14 +13,17 @@ public sealed class Setting<T> : ISetting
 {
     private readonly SettingParser<T> _parser;
     private readonly bool _keepSpaces;
+    private readonly string[] _choices;
 
     /// <param name="defaultText">The default as typed (<c>512mb</c>, <c>everysec</c>), shown in help; null = none.</param>
     /// <param name="isFlag">A switch (<c>--repair-log</c>): no value on the command line, true or false in the configuration.</param>
     /// <param name="key">The configuration key when the option's words would read badly (<c>RequirePass</c>).</param>
     /// <param name="keepSpaces">Parse the text as given, not trimmed (a password may start or end with a space).</param>
+    /// <param name="choices">The values there are, for shell completion.</param>
     public Setting(string optionName, string description, string? helpName, string? defaultText, SettingParser<T> parser,
-        bool isFlag = false, string? key = null, bool keepSpaces = false)
+        bool isFlag = false, string? key = null, bool keepSpaces = false, string[]? choices = null)
     {
+        _choices = choices ?? [];
         _keepSpaces = keepSpaces;
         OptionName = optionName;
         Description = description;
@@ -65,6 +68,11 @@ public sealed class Setting<T> : ISetting
         if (DefaultText is not null)
         {
             option.DefaultValueFactory = _ => DefaultText;
+        }
+
+        if (_choices.Length > 0)
+        {
+            option.CompletionSources.Add(_choices);
         }
 
         return option;

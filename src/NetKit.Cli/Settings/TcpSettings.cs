@@ -10,17 +10,18 @@ public static class TcpSettings
 {
     public static readonly Setting<ConnectionModel> Model = new("--model",
         "Connection model: epoll (Linux: one event loop per core; the default there), async (portable, few pool threads; the default elsewhere) or threads (one thread per connection)",
-        "async|threads|epoll", SettingParsers.ModelName(ConnectionModels.Default), SettingParsers.Model);
+        "async|threads|epoll", SettingParsers.ModelName(ConnectionModels.Default), SettingParsers.Model,
+        choices: ["async", "threads", "epoll"]);
 
     public static readonly Setting<int> MaxConnections = new("--max-connections",
         "Connections served at once; more are closed at once (0 = no limit)", "n",
         "10000", SettingParsers.NonNegativeInt);
 
     public static readonly Setting<int> MaxThreads = new("--max-threads",
-        "threads model: connection threads at once; more wait in the backlog (0 = no cap)", "n", "0", SettingParsers.NonNegativeInt);
+        "Connection threads at once with --model threads; more wait in the backlog (0 = no cap)", "n", "0", SettingParsers.NonNegativeInt);
 
     public static readonly Setting<int> EventLoops = new("--event-loops",
-        "epoll model: event loops, each a thread (0 = one per processor; fewer leave cores to a load generator on the same machine)",
+        "Event loops, each a thread, with --model epoll (0 = one per processor; fewer leave cores to a load generator on the same machine)",
         "n", "0", SettingParsers.NonNegativeInt);
 
     public static readonly Setting<double> IdleTimeout = new("--idle-timeout",
