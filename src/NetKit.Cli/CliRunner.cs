@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Completions;
 using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using NetKit.Cli.Commands;
@@ -17,10 +18,12 @@ public static class CliRunner
     {
         var root = NetkitRootCommand.Create();
         var parseResult = root.Parse(args);
-        if (parseResult.Errors.Count > 0 && parseResult.Action is not HelpAction)
+        // Help and completion work on a command line that is not finished yet.
+        bool completing = root.Directives.OfType<SuggestDirective>().Any(d => parseResult.GetResult(d) is not null);
+        if (parseResult.Errors.Count > 0 && parseResult.Action is not HelpAction && !completing)
         {
             await Console.Error.WriteLineAsync(
-                $"netkit: {MostSpecific(parseResult).Message} (see {CommandPath(parseResult.CommandResult.Command)} --help)")
+                $"netkit: {Describe(parseResult)} (see {CommandPath(parseResult.CommandResult.Command)} --help)")
                 .ConfigureAwait(false);
             return ExitCodes.Usage;
         }
@@ -70,15 +73,49 @@ public static class CliRunner
         return exitCode;
     }
 
-    /// <summary>The error to show when there are several: "unrecognized 'frobnicate'" says more than the
-    /// "required command was not provided" that comes with it.</summary>
-    private static ParseError MostSpecific(ParseResult parseResult)
+    /// <summary>
+    /// The one error to show, in netkit's words, read from the parse rather than from System.CommandLine's messages:
+    /// a bad value first (its own parser said what is wrong), then a word nothing took (with the closest command or
+    /// option), then what is missing, named as help names it.
+    /// </summary>
+    private static string Describe(ParseResult parseResult)
     {
         var errors = parseResult.Errors;
-        var unmatched = parseResult.UnmatchedTokens;
-        return errors.FirstOrDefault(e => e.SymbolResult is ArgumentResult or OptionResult)
-            ?? (unmatched.Count > 0 ? errors.FirstOrDefault(e => e.Message.Contains($"'{unmatched[0]}'", StringComparison.Ordinal)) : null)
-            ?? errors[0];
+        var command = parseResult.CommandResult.Command;
+        if (errors.FirstOrDefault(e => e.SymbolResult is ArgumentResult { Tokens.Count: > 0 } or OptionResult { Tokens.Count: > 0 }) is { } bad)
+        {
+            return bad.Message;
+        }
+
+        if (parseResult.UnmatchedTokens.Count > 0)
+        {
+            string word = parseResult.UnmatchedTokens[0];
+            bool option = word.StartsWith('-');
+            var candidates = option
+                ? command.Options.Concat(command.Parents.OfType<Command>().SelectMany(p => p.Options).Where(o => o.Recursive))
+                    .Where(o => !o.Hidden).SelectMany(o => o.Aliases.Prepend(o.Name))
+                : command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name);
+            return $"unknown {(option ? "option" : "command")} '{word}' for {CommandPath(command)}{Suggestion.DidYouMean(word, candidates)}";
+        }
+
+        if (errors.Select(e => e.SymbolResult).OfType<OptionResult>().FirstOrDefault() is { } option2)
+        {
+            return $"{option2.Option.Name} needs a value: {option2.Option.Name} <{option2.Option.HelpName ?? "value"}>";
+        }
+
+        var missing = command.Arguments.Where(a => a.Arity.MinimumNumberOfValues > 0
+            && parseResult.CommandResult.GetResult(a) is null or { Tokens.Count: 0 }).ToList();
+        if (missing.Count > 0)
+        {
+            return $"missing {string.Join(' ', missing.Select(a => $"<{a.Name}>"))}: {CommandPath(command)} {string.Join(' ', command.Arguments.Select(a => $"<{a.Name}>"))}";
+        }
+
+        if (command.Subcommands.Count > 0 && command.Action is null)
+        {
+            return $"{CommandPath(command)} needs a command: {string.Join(", ", command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name))}";
+        }
+
+        return errors[0].Message;
     }
 
     private static string CommandPath(Command command)

@@ -26,7 +26,8 @@ public static class CountCommand
         };
         var connect = CliOptions.Connect(service);
         var timeout = CliOptions.TcpTimeout();
-        var command = new Command("send", "Send a file or stdin and print how many bytes the server counted") { file, connect, timeout };
+        var raw = CliOptions.Raw();
+        var command = new Command("send", "Send a file or stdin and print how many bytes the server counted") { file, connect, timeout, raw };
         command.SetAction(async (result, cancellationToken) =>
         {
             string? path = result.GetValue(file);
@@ -35,7 +36,8 @@ public static class CountCommand
             await using var client = await CountClient.ConnectAsync(result.GetValue(connect),
                 CliOptions.ToClientOptions(result.GetValue(timeout)), cancellationToken).ConfigureAwait(false);
             long total = await client.CountAsync(source, cancellationToken).ConfigureAwait(false);
-            await Console.Out.WriteLineAsync($"Server counted: {total} bytes").ConfigureAwait(false);
+            string count = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await Console.Out.WriteLineAsync(result.GetValue(raw) ? count : $"Server counted: {count} bytes").ConfigureAwait(false);
             return 0;
         });
         return command;

@@ -18,9 +18,10 @@ public static class KvCommand
     public static Command Create()
     {
         var service = KeyValueService.Definition;
-        // Recursive, so they can be given before or after set/get: netkit kv --connect X get k.
-        var connect = CliOptions.Connect(service, recursive: true);
-        var timeout = CliOptions.TcpTimeout(recursive: true);
+        // On kv itself (for the session, and before set/get: netkit kv --connect X get k) and again on set and
+        // get, rather than one recursive option: kv serve's help then shows no client option.
+        var connect = CliOptions.Connect(service);
+        var timeout = CliOptions.TcpTimeout();
         var command = new Command(service.Name,
             $"TCP key-value store: {service.Summary}. Without a subcommand: an interactive session (SET/GET/QUIT lines)")
         {
@@ -35,8 +36,10 @@ public static class KvCommand
         return command;
     }
 
-    private static Command CreateSet(Option<HostPort> connect, Option<double?> timeout)
+    private static Command CreateSet(Option<HostPort> parentConnect, Option<double?> parentTimeout)
     {
+        var connect = CliOptions.Connect(KeyValueService.Definition);
+        var timeout = CliOptions.TcpTimeout();
         var key = KeyArgument();
         var value = new Argument<string[]>("value")
         {
@@ -50,7 +53,7 @@ public static class KvCommand
                 result.AddError("a value cannot contain a line break");
             }
         });
-        var command = new Command("set", "Store a value under a key; prints OK") { key, value };
+        var command = new Command("set", "Store a value under a key; prints OK") { key, value, connect, timeout };
         command.SetAction(async (result, cancellationToken) =>
         {
             string text = string.Join(' ', result.GetValue(value) ?? []);
@@ -59,7 +62,8 @@ public static class KvCommand
                 throw CliException.Usage("the value cannot be empty");
             }
 
-            await using var client = await ConnectAsync(result, connect, timeout, cancellationToken).ConfigureAwait(false);
+            await using var client = await ConnectAsync(result, (connect, parentConnect), (timeout, parentTimeout), cancellationToken)
+                .ConfigureAwait(false);
             try
             {
                 await client.SetAsync(result.GetValue(key)!, text, cancellationToken).ConfigureAwait(false);
@@ -76,13 +80,16 @@ public static class KvCommand
         return command;
     }
 
-    private static Command CreateGet(Option<HostPort> connect, Option<double?> timeout)
+    private static Command CreateGet(Option<HostPort> parentConnect, Option<double?> parentTimeout)
     {
+        var connect = CliOptions.Connect(KeyValueService.Definition);
+        var timeout = CliOptions.TcpTimeout();
         var key = KeyArgument();
-        var command = new Command("get", "Print the value stored under a key, or (nil)") { key };
+        var command = new Command("get", "Print the value stored under a key, or (nil)") { key, connect, timeout };
         command.SetAction(async (result, cancellationToken) =>
         {
-            await using var client = await ConnectAsync(result, connect, timeout, cancellationToken).ConfigureAwait(false);
+            await using var client = await ConnectAsync(result, (connect, parentConnect), (timeout, parentTimeout), cancellationToken)
+                .ConfigureAwait(false);
             string? stored = await client.GetAsync(result.GetValue(key)!, cancellationToken).ConfigureAwait(false);
             await Console.Out.WriteLineAsync(stored ?? KeyValueClient.Nil).ConfigureAwait(false);
             return 0;
@@ -137,9 +144,14 @@ public static class KvCommand
         }
     }
 
-    private static Task<KeyValueClient> ConnectAsync(ParseResult result, Option<HostPort> connect, Option<double?> timeout,
-        CancellationToken cancellationToken) =>
-        KeyValueClient.ConnectAsync(result.GetValue(connect), CliOptions.ToClientOptions(result.GetValue(timeout)), cancellationToken);
+    /// <summary>Connects where the subcommand's own option says, else where the one given to kv before it says.</summary>
+    private static Task<KeyValueClient> ConnectAsync(ParseResult result, (Option<HostPort> Own, Option<HostPort> Parent) connect,
+        (Option<double?> Own, Option<double?> Parent) timeout, CancellationToken cancellationToken) =>
+        KeyValueClient.ConnectAsync(Given(result, connect.Own, connect.Parent),
+            CliOptions.ToClientOptions(Given(result, timeout.Own, timeout.Parent)), cancellationToken);
+
+    private static T Given<T>(ParseResult result, Option<T> own, Option<T> parent) =>
+        result.GetResult(own) is { Implicit: false } ? result.GetValue(own)! : result.GetValue(parent)!;
 
     private static Argument<string> KeyArgument()
     {

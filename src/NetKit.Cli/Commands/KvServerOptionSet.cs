@@ -1,99 +1,48 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
+using NetKit.Cli.Settings;
 using NetKit.KeyValue;
-using NetKit.KeyValue.Persistence;
 using NetKit.Transport;
 
 namespace NetKit.Cli.Commands;
 
 /// <summary>
-/// kv's durability, limit and access options, shared by <c>netkit kv serve</c> and <c>netkit serve</c> so
-/// both spell and check them the same way. Only <c>netkit serve</c> is durable by default (in the user's
-/// data folder) and has <c>--in-memory</c> to opt out; <c>netkit kv serve</c> is durable with <c>--data-dir</c>.
+/// kv's durability, limit and access options (<see cref="KvSettings"/>), shared by <c>netkit kv serve</c> and
+/// <c>netkit serve</c> so both spell and check them the same way. Only <c>netkit serve</c> is durable by default
+/// (in the user's data folder) and has <c>--in-memory</c> to opt out; <c>netkit kv serve</c> is durable with
+/// <c>--data-dir</c>. Options that contradict each other on the command line are a usage error; across sources
+/// (the file says <c>DataDir</c>, the command line <c>--in-memory</c>) the stronger source wins.
 /// </summary>
 public sealed class KvServerOptionSet
 {
-    /// <summary>Beyond this a bulk string could not be buffered whole (the transport indexes with int).</summary>
-    private const long MaxBulkLengthLimit = 1L << 30;
-
     private readonly bool _durableByDefault;
-    private readonly Option<string?> _dataDirectory;
+    private readonly List<(ISetting Setting, Option Option)> _options = [];
+    private readonly Option<bool> _inMemory;
+    private readonly Option<string> _dataDirectory;
     private readonly Option<string> _fsync;
-    private readonly Option<bool> _repairLog = new("--repair-log")
-    {
-        Description = "kv: if the append-only log is damaged before its end, truncate it there (losing what follows) instead of refusing to start",
-    };
-
-    private readonly Option<bool> _inMemory = new("--in-memory")
-    {
-        Description = "kv: keep the data in memory only (lost when the server stops)",
-    };
-
-    private readonly Option<string?> _requirePass = new("--requirepass")
-    {
-        Description = "kv: clients must AUTH with this password first (visible in ps; see --requirepass-file)",
-        HelpName = "password",
-    };
-
-    private readonly Option<string?> _requirePassFile = new("--requirepass-file")
-    {
-        Description = "kv: like --requirepass, the password being the first line of this file (kept out of the process list)",
-        HelpName = "file",
-    };
-
-    private readonly Option<long> _maxMemory = ByteSizeOption("--maxmemory",
-        "kv: bytes of keys and values beyond which writes get -OOM (suffixes as Redis: 100mb, 1gb; 0 = no limit)", 0, 0, long.MaxValue);
-
-    private readonly Option<int> _databases = new("--databases")
-    {
-        Description = "kv: how many databases SELECT can choose from, as Redis's databases setting",
-        HelpName = "count",
-        DefaultValueFactory = _ => KeyValueStore.DefaultDatabases,
-        Validators =
-        {
-            result =>
-            {
-                // Redis caps nothing here, but every database costs a dictionary pair: a bound keeps a typo cheap.
-                if (result.GetValueOrDefault<int>() is < 1 or > 1024)
-                {
-                    result.AddError("--databases must be between 1 and 1024");
-                }
-            },
-        },
-    };
-
-    private readonly Option<long> _maxBulkLength = ByteSizeOption("--proto-max-bulk-len",
-        "kv: the longest key or value a RESP request may carry (suffixes as --maxmemory)",
-        new KeyValueServerOptions().MaxBulkLength, 1, MaxBulkLengthLimit);
-
-    private readonly Option<string> _inlineReplies = new("--inline-replies")
-    {
-        Description = "kv: how inline commands are answered: text (the seed's protocol, until a connection sends RESP; then RESP, as Redis) or resp (Redis's replies from the first byte, for redis-cli --pipe and nc health checks)",
-        DefaultValueFactory = _ => "text",
-        CustomParser = ParseInlineReplies,
-        HelpName = "text|resp",
-    };
+    private readonly Option<bool> _repairLog;
+    private readonly Option<string> _requirePass;
+    private readonly Option<string> _requirePassFile;
 
     /// <param name="durableByDefault"><c>netkit serve</c>: the log is on unless <c>--in-memory</c>, in
     /// <see cref="DefaultDataDirectory"/> unless <c>--data-dir</c>.</param>
     public KvServerOptionSet(bool durableByDefault)
     {
         _durableByDefault = durableByDefault;
-        _dataDirectory = new Option<string?>("--data-dir")
+        foreach (var setting in KvSettings.All)
         {
-            Description = durableByDefault
-                ? $"kv: the directory of the append-only log [default: {DefaultDataDirectory()}]"
-                : "kv: keep an append-only log of every write in this directory, and load it on start (without it, data is in memory only)",
-            HelpName = "dir",
-        };
-        // A string, checked by the parser: help then shows the default as it is typed ("everysec").
-        _fsync = new Option<string>("--fsync")
-        {
-            Description = "kv: when the log is forced to disk: always (before each reply), everysec (once a second), no (when the OS decides)",
-            DefaultValueFactory = _ => FsyncPolicyNames.EverySecond,
-            CustomParser = ParseFsync,
-            HelpName = "always|everysec|no",
-        };
+            // netkit serve lists them among every service's options: there they say whose they are.
+            string? description = setting == KvSettings.DataDir && durableByDefault
+                ? $"[kv] The directory of the append-only log [default: {DefaultDataDirectory()}]"
+                : durableByDefault ? "[kv] " + setting.Description : null;
+            _options.Add((setting, setting.CreateOption(description)));
+        }
+
+        _inMemory = OptionOf<bool>(KvSettings.InMemory);
+        _dataDirectory = OptionOf<string>(KvSettings.DataDir);
+        _fsync = OptionOf<string>(KvSettings.Fsync);
+        _repairLog = OptionOf<bool>(KvSettings.RepairLog);
+        _requirePass = OptionOf<string>(KvSettings.RequirePass);
+        _requirePassFile = OptionOf<string>(KvSettings.RequirePassFile);
     }
 
     /// <summary>Where <c>netkit serve</c> keeps kv's data: the current user's data folder (on Linux
@@ -113,20 +62,15 @@ public sealed class KvServerOptionSet
 
     public void AddTo(Command command)
     {
-        if (_durableByDefault)
+        foreach (var (setting, option) in _options)
         {
-            command.Options.Add(_inMemory);
+            // netkit kv serve is in memory unless told otherwise: --in-memory would say nothing there.
+            if (setting != KvSettings.InMemory || _durableByDefault)
+            {
+                command.Options.Add(option);
+            }
         }
 
-        command.Options.Add(_dataDirectory);
-        command.Options.Add(_fsync);
-        command.Options.Add(_repairLog);
-        command.Options.Add(_requirePass);
-        command.Options.Add(_requirePassFile);
-        command.Options.Add(_maxMemory);
-        command.Options.Add(_maxBulkLength);
-        command.Options.Add(_inlineReplies);
-        command.Options.Add(_databases);
         if (_durableByDefault)
         {
             command.Validators.Add(result =>
@@ -147,7 +91,7 @@ public sealed class KvServerOptionSet
                 : result.GetResult(_dataDirectory) is null or { Implicit: true };
             // An invalid --fsync value is reported by its own parser, which says more than this would.
             bool fsyncGiven = result.GetResult(_fsync) is { Implicit: false } fsync
-                && fsync.Tokens.Count == 1 && FsyncPolicyNames.TryParse(fsync.Tokens[0].Value, out _);
+                && fsync.Tokens.Count == 1 && KvSettings.Fsync.TryParse(fsync.Tokens[0].Value, out _, out _);
             if (noLog && (fsyncGiven || result.GetResult(_repairLog) is { Implicit: false }))
             {
                 result.AddError(_durableByDefault
@@ -165,52 +109,85 @@ public sealed class KvServerOptionSet
         });
     }
 
-    /// <summary>
-    /// The kv settings the options ask for. Reads the password file, so it runs when the command does, not
-    /// when it is parsed.
-    /// </summary>
-    /// <exception cref="CliException">An empty password, or a password file that cannot be read.</exception>
-    public KeyValueServerOptions ToSettings(ParseResult result)
+    /// <summary>The given options under <c>Kv</c>.</summary>
+    public void AddToLayer(ParseResult result, CommandLineLayer layer, string section)
     {
-        string? directory = result.GetValue(_dataDirectory);
-        if (directory is null && _durableByDefault && !result.GetValue(_inMemory))
+        foreach (var (setting, option) in _options)
+        {
+            layer.Add(result, setting, option, section);
+        }
+    }
+
+    /// <summary>
+    /// The kv settings the sources ask for, beyond those every TCP server has. Reads the password file, so it runs
+    /// when the command does, not when it is parsed.
+    /// </summary>
+    /// <exception cref="CliException">A bad value, an empty password, or a password file that cannot be read.</exception>
+    public KeyValueServerOptions Read(SettingsReader reader)
+    {
+        string? directory = Stronger(reader, KvSettings.DataDir, KvSettings.InMemory, out bool inMemory) ? reader.Get(KvSettings.DataDir) : null;
+        if (directory is null && _durableByDefault && !inMemory)
         {
             directory = DefaultDataDirectory();
         }
 
         if (directory is not null)
         {
-            if (directory.Trim().Length == 0)
-            {
-                throw CliException.Usage("invalid --data-dir '': expected a directory");
-            }
-
             directory = Path.GetFullPath(directory);
         }
 
-        var fsync = FsyncPolicyNames.Parse(result.GetValue(_fsync) ?? FsyncPolicyNames.EverySecond);
-        string? password = result.GetValue(_requirePassFile) is { } file ? ReadPasswordFile(file) : result.GetValue(_requirePass);
+        string? password = Stronger(reader, KvSettings.RequirePassFile, KvSettings.RequirePass, out _)
+            ? ReadPasswordFile(reader.Get(KvSettings.RequirePassFile), reader.NameOf(KvSettings.RequirePassFile))
+            : reader.TryGet(KvSettings.RequirePass, out string given) ? given : null;
         if (password is { Length: 0 })
         {
             // Redis reads an empty requirepass as "no password"; silently running open is the worse surprise.
             throw CliException.Usage("the password is empty: give a non-empty one, or none to run without a password");
         }
 
-        // The endpoint, model and connection limits come from the server's own options (ServiceRunner).
         return new KeyValueServerOptions
         {
-            MaxMemory = result.GetValue(_maxMemory),
-            MaxBulkLength = result.GetValue(_maxBulkLength),
-            Databases = result.GetValue(_databases),
+            MaxMemory = reader.Get(KvSettings.MaxMemory),
+            MaxBulkLength = reader.Get(KvSettings.ProtoMaxBulkLen),
+            Databases = reader.Get(KvSettings.Databases),
             RequirePass = password,
             DataDirectory = directory,
-            Fsync = fsync,
-            RepairLog = result.GetValue(_repairLog),
-            InlineReplies = result.GetValue(_inlineReplies) == "resp" ? InlineReplyMode.Resp : InlineReplyMode.Text,
+            Fsync = reader.Get(KvSettings.Fsync),
+            RepairLog = reader.Get(KvSettings.RepairLog),
+            InlineReplies = reader.Get(KvSettings.InlineReplies) == "resp" ? InlineReplyMode.Resp : InlineReplyMode.Text,
         };
     }
 
-    private static string ReadPasswordFile(string path)
+    /// <summary>
+    /// Whether <paramref name="first"/> is set and wins over <paramref name="second"/> (a switch that is on, or a
+    /// value): the stronger source decides; the same source giving both is a contradiction.
+    /// </summary>
+    private static bool Stronger(SettingsReader reader, ISetting first, ISetting second, out bool secondOn)
+    {
+        int firstSource = reader.SourceOf(first);
+        int secondSource = reader.SourceOf(second);
+        secondOn = secondSource >= 0 && (second is not Setting<bool> flag || reader.Get(flag));
+        if (firstSource < 0)
+        {
+            return false;
+        }
+
+        if (!secondOn)
+        {
+            return true;
+        }
+
+        if (firstSource == secondSource)
+        {
+            throw CliException.Usage($"{reader.NameOf(first)} and {reader.NameOf(second)} contradict each other: give one");
+        }
+
+        bool firstWins = firstSource > secondSource;
+        secondOn = !firstWins;
+        return firstWins;
+    }
+
+    private static string ReadPasswordFile(string path, string name)
     {
         string text;
         try
@@ -220,64 +197,23 @@ public sealed class KvServerOptionSet
         }
         catch (UnauthorizedAccessException ex)
         {
-            throw new CliException(ExitCodes.PermissionDenied, $"cannot read --requirepass-file {path}: permission denied", ex);
+            throw new CliException(ExitCodes.PermissionDenied, $"cannot read {name} {path}: permission denied", ex);
         }
         catch (Exception ex) when (ex is IOException or ArgumentException or NotSupportedException)
         {
             string why = ex is FileNotFoundException or DirectoryNotFoundException ? "no such file" : ex.Message;
-            throw new CliException(ExitCodes.Failure, $"cannot read --requirepass-file {path}: {why}", ex);
+            throw new CliException(ExitCodes.Failure, $"cannot read {name} {path}: {why}", ex);
         }
 
         // ReadLine already dropped the line break; a \r left by an editor on Windows is not part of it either.
         text = text.TrimEnd('\r');
         if (text.Length == 0)
         {
-            throw CliException.Usage($"--requirepass-file {path}: the first line is empty, so there is no password");
+            throw CliException.Usage($"{name} {path}: the first line is empty, so there is no password");
         }
 
         return text;
     }
 
-    private static string ParseFsync(ArgumentResult result)
-    {
-        string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
-        if (FsyncPolicyNames.TryParse(text, out var policy))
-        {
-            return policy.ToName();
-        }
-
-        result.AddError($"invalid --fsync '{text}': expected always, everysec or no");
-        return FsyncPolicyNames.EverySecond;
-    }
-
-    private static string ParseInlineReplies(ArgumentResult result)
-    {
-        string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
-        if (text.Equals("text", StringComparison.OrdinalIgnoreCase) || text.Equals("resp", StringComparison.OrdinalIgnoreCase))
-        {
-            return text.ToLowerInvariant();
-        }
-
-        result.AddError($"invalid --inline-replies '{text}': expected text or resp");
-        return "text";
-    }
-
-    private static Option<long> ByteSizeOption(string name, string description, long defaultValue, long min, long max) => new(name)
-    {
-        Description = description,
-        DefaultValueFactory = _ => defaultValue,
-        CustomParser = result =>
-        {
-            string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
-            if (ByteSize.TryParse(text, out long bytes) && bytes >= min && bytes <= max)
-            {
-                return bytes;
-            }
-
-            string range = max == long.MaxValue ? $"from {min} up" : $"from {min} to {ByteSize.Format(max)}";
-            result.AddError($"invalid {name} '{text}': expected bytes {range}, optionally with a unit (k, kb, m, mb, g, gb)");
-            return defaultValue;
-        },
-        HelpName = "bytes",
-    };
+    private Option<T> OptionOf<T>(ISetting setting) => (Option<T>)_options.First(o => o.Setting == setting).Option;
 }

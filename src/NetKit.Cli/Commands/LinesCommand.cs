@@ -36,7 +36,8 @@ public static class LinesCommand
         });
         var connect = CliOptions.Connect(service);
         var timeout = CliOptions.TcpTimeout();
-        var command = new Command("send", "Send lines and print each reply; stops after the server's bye") { lines, connect, timeout };
+        var raw = CliOptions.Raw();
+        var command = new Command("send", "Send lines and print each reply; stops after the server's bye") { lines, connect, timeout, raw };
         command.SetAction(async (result, cancellationToken) =>
         {
             string[] arguments = result.GetValue(lines) ?? [];
@@ -47,7 +48,7 @@ public static class LinesCommand
                 : client.ExchangeAsync(StandardInputLines.ReadAsync(cancellationToken), cancellationToken);
             await foreach (var reply in replies.ConfigureAwait(false))
             {
-                await Console.Out.WriteLineAsync($"server: {reply}").ConfigureAwait(false);
+                await ClientOutput.WriteAsync("Server: ", reply, result.GetValue(raw)).ConfigureAwait(false);
             }
 
             return 0;

@@ -10,6 +10,7 @@ public static class NetkitRootCommand
         var root = new RootCommand("netkit: the classic network services (echo, lines, count, kv, udp-echo, time), servers and clients")
         {
             CliOptions.LogLevel,
+            CliOptions.LogFormat,
         };
         root.Subcommands.Add(ServeAllCommand.Create());
         root.Subcommands.Add(EchoCommand.Create());
@@ -19,6 +20,7 @@ public static class NetkitRootCommand
         root.Subcommands.Add(KvCommand.Create());
         root.Subcommands.Add(TimeCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(CompletionCommand.Create());
         return root;
     }
 }

@@ -1,61 +1,83 @@
 using System.CommandLine;
+using NetKit.Cli.Hosting;
+using NetKit.Cli.Settings;
 using NetKit.Hosting;
+using NetKit.KeyValue;
 
 namespace NetKit.Cli.Commands;
 
-/// <summary>The <c>netkit SERVICE serve</c> command of each service: one server on <c>--bind</c>.</summary>
+/// <summary>The <c>netkit SERVICE serve</c> command of each service: one server, its settings from its section.</summary>
 public static class ServeCommand
 {
     /// <param name="withOnce">count's <c>--once</c>: serve one connection, then exit 0.</param>
-    public static Command ForTcp(ServiceDefinition service, bool withOnce = false)
+    public static Command ForTcp(ServiceDefinition service, bool withOnce = false) => Create(service, tcp: true, withOnce, kv: false);
+
+    /// <summary><c>netkit kv serve</c>: a TCP server with kv's durability, limit and access options.</summary>
+    public static Command ForKeyValue(ServiceDefinition service) => Create(service, tcp: true, withOnce: false, kv: true);
+
+    /// <summary>A UDP server: only the address and the model; the TCP limits mean nothing to it.</summary>
+    public static Command ForUdp(ServiceDefinition service) => Create(service, tcp: false, withOnce: false, kv: false);
+
+    private static Command Create(ServiceDefinition service, bool tcp, bool withOnce, bool kv)
     {
-        var bind = CliOptions.Bind(service);
+        string section = ServiceSections.For(service);
+        var bindSetting = TcpSettings.Bind(service);
+        var bind = bindSetting.CreateOption();
+        var model = TcpSettings.Model.CreateOption();
+        var once = TcpSettings.Once.CreateOption();
+        var config = CliOptions.Config();
         var serverOptions = new TcpServerOptionSet();
-        var once = new Option<bool>("--once") { Description = "Serve one connection, then exit" };
+        var kvOptions = new KvServerOptionSet(durableByDefault: false);
         var command = new Command("serve", $"Run the {service.Name} server ({service.Summary})") { bind };
-        serverOptions.AddTo(command);
+        if (tcp)
+        {
+            serverOptions.AddTo(command);
+        }
+        else
+        {
+            command.Options.Add(model);
+        }
+
         if (withOnce)
         {
             command.Options.Add(once);
         }
 
-        command.SetAction((result, cancellationToken) =>
+        if (kv)
         {
-            var settings = serverOptions.ToSettings(result, withOnce && result.GetValue(once));
-            return RunAsync(service, result.GetValue(bind), settings, result, cancellationToken);
+            kvOptions.AddTo(command);
+        }
+
+        command.Options.Add(config);
+        command.SetAction((result, _) =>
+        {
+            var layer = ServerCommandLine.Start(result);
+            layer.Add(result, bindSetting, bind, section);
+            if (tcp)
+            {
+                serverOptions.AddToLayer(result, layer, [section], []);
+            }
+            else
+            {
+                layer.Add(result, TcpSettings.Model, model, section);
+            }
+
+            if (withOnce)
+            {
+                layer.Add(result, TcpSettings.Once, once, section);
+            }
+
+            if (kv)
+            {
+                kvOptions.AddToLayer(result, layer, section);
+            }
+
+            var configuration = NetkitConfiguration.Load(result.GetValue(config), layer, _ => kv);
+            var reader = configuration.Section(section);
+            var served = new ServedService(service, reader.Get(bindSetting).ToBindEndPoint(), TcpServerOptionSet.Read(reader, service));
+            KeyValueServerOptions? kvSettings = kv ? kvOptions.Read(reader) : null;
+            return ServerRunner.RunAsync(new ServerPlan([served], kvSettings, configuration));
         });
         return command;
     }
-
-    /// <summary><c>netkit kv serve</c>: a TCP server with kv's durability, limit and access options.</summary>
-    public static Command ForKeyValue(ServiceDefinition service)
-    {
-        var bind = CliOptions.Bind(service);
-        var serverOptions = new TcpServerOptionSet();
-        var kvOptions = new KvServerOptionSet(durableByDefault: false);
-        var command = new Command("serve", $"Run the {service.Name} server ({service.Summary})") { bind };
-        serverOptions.AddTo(command);
-        kvOptions.AddTo(command);
-        command.SetAction((result, cancellationToken) =>
-            ServiceRunner.RunAsync([(service, result.GetValue(bind).ToBindEndPoint())], serverOptions.ToSettings(result),
-                result.GetValue(CliOptions.LogLevel), cancellationToken, kvOptions.ToSettings(result)));
-        return command;
-    }
-
-    public static Command ForUdp(ServiceDefinition service)
-    {
-        var bind = CliOptions.Bind(service);
-        // Only the model: the TCP options' limits (connections, threads, idle timeout) mean nothing to UDP.
-        var model = CliOptions.Model();
-        var command = new Command("serve", $"Run the {service.Name} server ({service.Summary})") { bind, model };
-        command.SetAction((result, cancellationToken) =>
-            RunAsync(service, result.GetValue(bind), new ServiceSettings { Model = result.GetValue(model) }, result,
-                cancellationToken));
-        return command;
-    }
-
-    private static Task<int> RunAsync(ServiceDefinition service, Transport.HostPort bind, ServiceSettings settings,
-        ParseResult result, CancellationToken cancellationToken) =>
-        ServiceRunner.RunAsync([(service, bind.ToBindEndPoint())], settings,
-            result.GetValue(CliOptions.LogLevel), cancellationToken);
 }

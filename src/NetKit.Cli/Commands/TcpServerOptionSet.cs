@@ -1,41 +1,45 @@
 using System.CommandLine;
-using NetKit.Connections;
+using NetKit.Cli.Settings;
 using NetKit.Hosting;
-using NetKit.Transport;
 
 namespace NetKit.Cli.Commands;
 
-/// <summary>The options every TCP server command takes (model and limits), turned into <see cref="ServiceSettings"/>.</summary>
+/// <summary>
+/// The options every TCP server command takes (model and limits, <see cref="TcpSettings"/>), put on the command
+/// line layer of the configuration and read back into each service's <see cref="ServiceSettings"/>. A new limit
+/// is one <see cref="Setting{T}"/> in <see cref="TcpSettings.Limits"/> and one line in <see cref="Read"/>.
+/// </summary>
 public sealed class TcpServerOptionSet
 {
-    private readonly Option<Transport.ConnectionModel> _model = CliOptions.Model();
-    private readonly Option<int> _maxConnections = CliOptions.MaxConnections();
-    private readonly Option<int> _maxThreads = CliOptions.MaxThreads();
-    private readonly Option<int> _eventLoops = CliOptions.EventLoops();
-    private readonly Option<double> _idleTimeout = CliOptions.IdleTimeout();
-    private readonly Option<OutputBufferLimit> _outputLimit = CliOptions.OutputLimit();
-    private readonly Option<double> _minDataRate = CliOptions.MinDataRate();
+    private readonly List<(ISetting Setting, Option Option)> _options = TcpSettings.Limits.Select(s => (s, s.CreateOption())).ToList();
 
     public void AddTo(Command command)
     {
-        command.Options.Add(_model);
-        command.Options.Add(_maxConnections);
-        command.Options.Add(_maxThreads);
-        command.Options.Add(_eventLoops);
-        command.Options.Add(_idleTimeout);
-        command.Options.Add(_outputLimit);
-        command.Options.Add(_minDataRate);
+        foreach (var (_, option) in _options)
+        {
+            command.Options.Add(option);
+        }
     }
 
-    public ServiceSettings ToSettings(ParseResult result, bool once = false) => new()
+    /// <summary>The given options under each of <paramref name="tcpSections"/>; the model also under
+    /// <paramref name="udpSections"/>, the one of these settings a UDP server has.</summary>
+    public void AddToLayer(ParseResult result, CommandLineLayer layer, IReadOnlyList<string> tcpSections, IReadOnlyList<string> udpSections)
     {
-        Model = result.GetValue(_model),
-        MaxConnections = result.GetValue(_maxConnections),
-        MaxThreads = result.GetValue(_maxThreads),
-        EventLoops = result.GetValue(_eventLoops),
-        IdleTimeout = TimeSpan.FromSeconds(result.GetValue(_idleTimeout)),
-        Once = once,
-        OutputLimit = result.GetValue(_outputLimit),
-        MinRequestDataRate = result.GetValue(_minDataRate),
+        foreach (var (setting, option) in _options)
+        {
+            layer.Add(result, setting, option, [.. tcpSections, .. setting == TcpSettings.Model ? udpSections : []]);
+        }
+    }
+
+    public static ServiceSettings Read(SettingsReader reader, ServiceDefinition service) => new()
+    {
+        Model = reader.Get(TcpSettings.Model),
+        MaxConnections = reader.Get(TcpSettings.MaxConnections),
+        MaxThreads = reader.Get(TcpSettings.MaxThreads),
+        EventLoops = reader.Get(TcpSettings.EventLoops),
+        IdleTimeout = TimeSpan.FromSeconds(reader.Get(TcpSettings.IdleTimeout)),
+        Once = service == NetKitServices.Count && reader.Get(TcpSettings.Once),
+        OutputLimit = reader.Get(TcpSettings.OutputLimit),
+        MinRequestDataRate = reader.Get(TcpSettings.MinDataRate),
     };
 }

@@ -20,12 +20,14 @@ public static class TimeCommand
     {
         var connect = CliOptions.Connect(service);
         var timeout = CliOptions.UdpTimeout();
-        var command = new Command("query", "Ask the server for the Unix time in seconds (3 tries)") { connect, timeout };
+        var raw = CliOptions.Raw();
+        var command = new Command("query", "Ask the server for the Unix time in seconds (3 tries)") { connect, timeout, raw };
         command.SetAction(async (result, cancellationToken) =>
         {
             var client = new TimeClient(result.GetValue(connect), TimeSpan.FromSeconds(result.GetValue(timeout)));
             long seconds = await client.QueryAsync(cancellationToken).ConfigureAwait(false);
-            await Console.Out.WriteLineAsync($"server time = {seconds}").ConfigureAwait(false);
+            await ClientOutput.WriteAsync("Server time: ", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                result.GetValue(raw)).ConfigureAwait(false);
             return 0;
         });
         return command;

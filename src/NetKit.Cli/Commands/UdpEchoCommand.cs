@@ -27,7 +27,8 @@ public static class UdpEchoCommand
         };
         var connect = CliOptions.Connect(service);
         var timeout = CliOptions.UdpTimeout();
-        var command = new Command("send", "Send a datagram and print the echo (3 tries)") { text, connect, timeout };
+        var raw = CliOptions.Raw();
+        var command = new Command("send", "Send a datagram and print the echo (3 tries)") { text, connect, timeout, raw };
         command.SetAction(async (result, cancellationToken) =>
         {
             string message = string.Join(' ', result.GetValue(text) ?? []);
@@ -38,7 +39,7 @@ public static class UdpEchoCommand
 
             var client = new UdpEchoClient(result.GetValue(connect), TimeSpan.FromSeconds(result.GetValue(timeout)));
             string reply = await client.SendAsync(message, cancellationToken).ConfigureAwait(false);
-            await Console.Out.WriteLineAsync($"Echoed back: {reply}").ConfigureAwait(false);
+            await ClientOutput.WriteAsync("Echoed back: ", reply, result.GetValue(raw)).ConfigureAwait(false);
             return 0;
         });
         return command;

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NetKit.Transport;
@@ -6,83 +6,68 @@ using NetKit.Transport;
 namespace NetKit.Hosting;
 
 /// <summary>
-/// Runs several servers in one process until SIGINT or SIGTERM (or until every server has stopped by
-/// itself), then stops them all gracefully: stop accepting, let connections finish, exit.
+/// Several servers in one process as one <see cref="IHostedService"/>: started in order (if one cannot start,
+/// the ones already started are stopped and the error is thrown), stopped together. Signals are the host's
+/// business (its lifetime calls <see cref="StopAsync"/>); <see cref="Completion"/> tells a host when every
+/// server has stopped by itself (count's --once), so it can end too.
 /// </summary>
-public sealed class ServiceHost : IAsyncDisposable
+public sealed class ServiceHost : IHostedService, IAsyncDisposable
 {
     private readonly IReadOnlyList<INetworkServer> _servers;
     private readonly ILogger _logger;
     private readonly List<INetworkServer> _started = [];
-    private readonly CancellationTokenSource _signalled = new();
-    private PosixSignalRegistration? _sigint;
-    private PosixSignalRegistration? _sigterm;
+    private readonly TaskCompletionSource _allStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ServiceHost(IEnumerable<INetworkServer> servers, ILogger? logger = null)
     {
         _servers = servers.ToList();
         _logger = logger ?? NullLogger.Instance;
+        Completion = CompleteAsync();
     }
 
     public IReadOnlyList<INetworkServer> Servers => _servers;
 
-    /// <summary>Starts every server; if one cannot start, the ones already started are stopped and the error is thrown.</summary>
-    public async Task StartAsync()
+    /// <summary>Completes once every server has started and then stopped, whether by itself or through <see cref="StopAsync"/>.</summary>
+    public Task Completion { get; }
+
+    /// <summary>Starts every server in order; <paramref name="cancellationToken"/> is checked before each one.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        // Registered before the first listener opens: a signal that arrives as soon as a service says it
-        // is listening must take the graceful path, not the runtime's default termination.
-        _sigint ??= PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        _sigterm ??= PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         foreach (var server in _servers)
         {
             try
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 server.Start();
                 _started.Add(server);
             }
             catch
             {
-                await StopAsync().ConfigureAwait(false);
+                await StopAsync(CancellationToken.None).ConfigureAwait(false);
                 throw;
             }
         }
+
+        ServiceHostLog.Started(_logger, _started.Count);
+        _allStarted.TrySetResult();
     }
 
-    /// <summary>Waits for SIGINT/SIGTERM, <paramref name="cancellationToken"/>, or every server to finish by itself; then stops them.</summary>
-    public async Task RunUntilStoppedAsync(CancellationToken cancellationToken = default)
-    {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _signalled.Token);
-        try
-        {
-            await Task.WhenAll(_started.Select(s => s.Completion)).WaitAsync(stop.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        await StopAsync().ConfigureAwait(false);
-    }
-
-    public async Task StopAsync()
-    {
-        await Task.WhenAll(_started.Select(s => s.StopAsync())).ConfigureAwait(false);
-    }
-
-    private void OnSignal(PosixSignalContext context)
-    {
-        // Keep the runtime from terminating the process: the stop in RunUntilStoppedAsync is the exit path.
-        context.Cancel = true;
-        ServiceHostLog.SignalReceived(_logger, context.Signal.ToString());
-        _signalled.Cancel();
-    }
+    /// <summary>Stops every started server: they stop accepting and let connections finish their current
+    /// request within their grace period; a cancelled <paramref name="cancellationToken"/> cuts them sooner.</summary>
+    public Task StopAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(_started.Select(s => s.StopAsync(cancellationToken)));
 
     public async ValueTask DisposeAsync()
     {
-        _sigint?.Dispose();
-        _sigterm?.Dispose();
         foreach (var server in _started)
         {
             await server.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    private async Task CompleteAsync()
+    {
+        await _allStarted.Task.ConfigureAwait(false);
+        await Task.WhenAll(_started.Select(s => s.Completion)).ConfigureAwait(false);
     }
 }

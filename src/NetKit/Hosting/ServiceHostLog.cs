@@ -4,6 +4,6 @@ namespace NetKit.Hosting;
 
 internal static partial class ServiceHostLog
 {
-    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "{Signal} received: stopping")]
-    public static partial void SignalReceived(ILogger logger, string signal);
+    [LoggerMessage(EventId = 200, Level = LogLevel.Debug, Message = "{Count} server(s) started")]
+    public static partial void Started(ILogger logger, int count);
 }

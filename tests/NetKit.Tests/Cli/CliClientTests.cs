@@ -54,7 +54,7 @@ public sealed class CliClientTests
 
         var result = await NetkitProcess.RunAsync(["lines", "send", "hello", "world", "quit", "never sent", "--connect", Address(server)]);
 
-        AssertSuccess(result, "server: HELLO", "server: WORLD", "server: bye");
+        AssertSuccess(result, "Server: HELLO", "Server: WORLD", "Server: bye");
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class CliClientTests
 
         var result = await NetkitProcess.RunAsync(["lines", "send", "--connect", Address(server)], stdin: "abc\r\nÿes\n");
 
-        AssertSuccess(result, "server: ABC", "server: ŸES");
+        AssertSuccess(result, "Server: ABC", "Server: ŸES");
     }
 
     [Fact]
@@ -183,9 +183,42 @@ public sealed class CliClientTests
         long after = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         Assert.True(result.ExitCode == 0, result.ToString());
         var line = Assert.Single(result.StdoutLines);
-        Assert.StartsWith("server time = ", line);
-        long seconds = long.Parse(line["server time = ".Length..], NumberStyles.None, CultureInfo.InvariantCulture);
+        Assert.StartsWith("Server time: ", line);
+        long seconds = long.Parse(line["Server time: ".Length..], NumberStyles.None, CultureInfo.InvariantCulture);
         Assert.InRange(seconds, before, after);
+    }
+
+    [Fact]
+    public async Task Echo_send_without_text_sends_stdin()
+    {
+        using var server = await NetkitProcess.StartServerAsync("echo");
+
+        var result = await NetkitProcess.RunAsync(["echo", "send", "--connect", Address(server)], stdin: "from stdin");
+
+        AssertSuccess(result, "Server replied: from stdin");
+    }
+
+    [Fact]
+    public async Task Raw_prints_only_the_payload()
+    {
+        using var echo = await NetkitProcess.StartServerAsync("echo");
+        using var udp = await NetkitProcess.StartServerAsync("udp-echo");
+        using var lines = await NetkitProcess.StartServerAsync("lines");
+        using var count = await NetkitProcess.StartServerAsync("count");
+        using var time = await NetkitProcess.StartServerAsync("time");
+
+        var echoed = await NetkitProcess.RunAsync(["echo", "send", "--raw", "--connect", Address(echo)], stdin: "two\nlines\n");
+        var datagram = await NetkitProcess.RunAsync(["udp-echo", "send", "ping", "--raw", "--connect", Address(udp)]);
+        var replies = await NetkitProcess.RunAsync(["lines", "send", "a", "b", "--raw", "--connect", Address(lines)]);
+        var counted = await NetkitProcess.RunAsync(["count", "send", "--raw", "--connect", Address(count)], stdin: "12345");
+        var seconds = await NetkitProcess.RunAsync(["time", "query", "--raw", "--connect", Address(time)]);
+
+        Assert.True(echoed.ExitCode == 0, echoed.ToString());
+        Assert.Equal("two\nlines\n", echoed.Stdout);
+        AssertSuccess(datagram, "ping");
+        AssertSuccess(replies, "A", "B");
+        AssertSuccess(counted, "5");
+        Assert.Matches(@"^\d+$", Assert.Single(seconds.StdoutLines));
     }
 
     /// <summary>Accepts one connection, reads one request line, answers <paramref name="reply"/>.</summary>

@@ -27,8 +27,12 @@ public sealed class CliServerTests
         var result = await server.WaitForExitAsync();
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Equal(7, result.StdoutLines.Length);
-        Assert.Equal($"kv data in {dir.Path} (appendonly.aof, fsync everysec): 0 keys loaded", result.StdoutLines[^1]);
+        // Six listening lines, then one summary a service, in the same order.
+        Assert.Equal(12, result.StdoutLines.Length);
+        Assert.Equal(["echo", "lines", "count", "kv", "udp-echo", "time"], result.StdoutLines[6..].Select(l => l[..l.IndexOf(':')]));
+        string version = await NetkitProcess.VersionAsync();
+        Assert.All(result.StdoutLines[6..], l => Assert.Contains($": netkit {version}, pid {server.Id}, model ", l));
+        Assert.EndsWith($"; data in {dir.Path} (appendonly.aof, fsync everysec): 0 keys loaded", result.StdoutLines[9]);
         Assert.DoesNotContain("   at ", result.Stderr);
     }
 
@@ -51,7 +55,8 @@ public sealed class CliServerTests
             server.Terminate();
             var result = await server.WaitForExitAsync();
             Assert.True(result.ExitCode == 0, result.ToString());
-            Assert.Contains($"kv data in {expected} (appendonly.aof, fsync everysec): 0 keys loaded", result.StdoutLines);
+            Assert.Contains(result.StdoutLines, l => l.StartsWith("kv: ", StringComparison.Ordinal)
+                && l.EndsWith($"; data in {expected} (appendonly.aof, fsync everysec): 0 keys loaded", StringComparison.Ordinal));
         }
 
         Assert.True(File.Exists(Path.Combine(expected, "appendonly.aof")));
@@ -62,11 +67,11 @@ public sealed class CliServerTests
         CliClientTests.AssertSuccess(get, "kept");
         restarted.Terminate();
         var again = await restarted.WaitForExitAsync();
-        Assert.Contains($"kv data in {expected} (appendonly.aof, fsync always): 1 key loaded", again.StdoutLines);
+        Assert.Contains(again.StdoutLines, l => l.EndsWith($"; data in {expected} (appendonly.aof, fsync always): 1 key loaded", StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task Serve_in_memory_keeps_no_data_and_says_nothing_about_it()
+    public async Task Serve_in_memory_keeps_no_data_and_says_so()
     {
         using var home = new TempDataDirectory();
         var environment = new Dictionary<string, string> { ["HOME"] = home.Path, ["XDG_DATA_HOME"] = Path.Combine(home.Path, "data") };
@@ -78,20 +83,40 @@ public sealed class CliServerTests
         var result = await server.WaitForExitAsync();
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Equal(6, result.StdoutLines.Length);
+        Assert.Equal(12, result.StdoutLines.Length);
+        Assert.EndsWith("; data in memory only, lost when the server stops (--data-dir DIR keeps it)",
+            Assert.Single(result.StdoutLines, l => l.StartsWith("kv: ", StringComparison.Ordinal)));
         Assert.Empty(Directory.EnumerateFileSystemEntries(home.Path));
     }
 
     [Fact]
-    public async Task Service_serve_prints_one_line_with_the_real_port_and_SIGTERM_ends_it_with_exit_0()
+    public async Task Service_serve_prints_the_real_port_and_a_summary_and_SIGTERM_ends_it_with_exit_0()
     {
-        using var server = await NetkitProcess.StartServerAsync("lines");
+        using var server = await NetkitProcess.StartServerAsync("lines", "--model", "threads", "--max-connections", "50");
 
         server.Terminate();
         var result = await server.WaitForExitAsync();
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Equal([$"lines listening on tcp 127.0.0.1:{server.Port}"], result.StdoutLines);
+        Assert.Equal(
+            [$"lines listening on tcp 127.0.0.1:{server.Port}",
+             $"lines: netkit {await NetkitProcess.VersionAsync()}, pid {server.Id}, model threads (a thread per connection), max-connections 50, idle-timeout off"],
+            result.StdoutLines);
+    }
+
+    [Fact]
+    public async Task Kv_serve_without_a_data_dir_says_the_data_is_in_memory_only()
+    {
+        using var server = await NetkitProcess.StartServerAsync("kv", "--model", "async", "--maxmemory", "1mb", "--requirepass", "pw");
+
+        server.Terminate();
+        var result = await server.WaitForExitAsync();
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(
+            $"kv: netkit {await NetkitProcess.VersionAsync()}, pid {server.Id}, model async, max-connections 10000, idle-timeout off, maxmemory 1mb, password required; " +
+            "data in memory only, lost when the server stops (--data-dir DIR keeps it)",
+            result.StdoutLines[1]);
     }
 
     [Fact]
@@ -119,7 +144,8 @@ public sealed class CliServerTests
         var result = await server.WaitForExitAsync();
 
         CliClientTests.AssertSuccess(client, "Server replied: hi");
-        Assert.Single(result.StdoutLines);
+        Assert.Equal(2, result.StdoutLines.Length);
+        Assert.DoesNotContain("New connection from", result.Stdout);
         Assert.Contains("New connection from", result.Stderr);
     }
 

@@ -27,6 +27,13 @@ public sealed partial class NetkitProcess : IDisposable
 
     private static readonly Lazy<string[]> Command = new(FindCommand);
 
+    private static readonly Lazy<Task<string>> VersionText = new(async () =>
+    {
+        var result = await RunAsync(["--version"]).ConfigureAwait(false);
+        string version = result.StdoutLines.Single();
+        return version.Contains('+', StringComparison.Ordinal) ? version[..version.IndexOf('+', StringComparison.Ordinal)] : version;
+    });
+
     /// <summary>What runs netkit, before its arguments: <c>dotnet /path/netkit.dll</c>, or the one executable
     /// that NETKIT_CLI names; for a test that must start it through another program (setpriv, to drop root).</summary>
     internal static IReadOnlyList<string> CliCommand => Command.Value;
@@ -36,6 +43,7 @@ public sealed partial class NetkitProcess : IDisposable
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
     private readonly object _gate = new();
+    private readonly List<(string Text, TaskCompletionSource Seen)> _stderrWaiters = [];
 
     private NetkitProcess(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null,
         IReadOnlyList<string>? launcher = null)
@@ -101,6 +109,11 @@ public sealed partial class NetkitProcess : IDisposable
                 lock (_gate)
                 {
                     _stderr.Append(e.Data).Append('\n');
+                    foreach (var waiter in _stderrWaiters.Where(w => e.Data.Contains(w.Text, StringComparison.Ordinal)).ToList())
+                    {
+                        waiter.Seen.TrySetResult();
+                        _stderrWaiters.Remove(waiter);
+                    }
                 }
             }
         };
@@ -110,6 +123,9 @@ public sealed partial class NetkitProcess : IDisposable
     }
 
     public string Arguments { get; }
+
+    /// <summary>The version the start-up summaries name, as <c>netkit --version</c> prints it, without the commit.</summary>
+    public static Task<string> VersionAsync() => VersionText.Value;
 
     public int Id => _process.Id;
 
@@ -204,6 +220,33 @@ public sealed partial class NetkitProcess : IDisposable
     /// <summary>Sends SIGTERM, as a service manager stopping the server would.</summary>
     public void Terminate() => Signal("-TERM");
 
+    /// <summary>Sends SIGINT, as Ctrl-C in a terminal would.</summary>
+    public void Interrupt() => Signal("-INT");
+
+    /// <summary>Waits until stderr has a line containing <paramref name="text"/>, failing past <see cref="StartTimeout"/>.</summary>
+    public async Task WaitForStderrAsync(string text)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            if (_stderr.ToString().Contains(text, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            _stderrWaiters.Add((text, seen));
+        }
+
+        try
+        {
+            await seen.Task.WaitAsync(StartTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"netkit {Arguments}: no '{text}' on stderr within {StartTimeout.TotalSeconds} s.\nstderr:\n{Stderr}");
+        }
+    }
+
     private void Signal(string signal)
     {
         using var kill = Process.Start(new ProcessStartInfo("kill", [signal, _process.Id.ToString(CultureInfo.InvariantCulture)])
@@ -213,9 +256,6 @@ public sealed partial class NetkitProcess : IDisposable
         kill.WaitForExit();
         Assert.Equal(0, kill.ExitCode);
     }
-
-    /// <summary>Sends SIGINT, as Ctrl-C in a terminal would.</summary>
-    public void Interrupt() => Signal("-INT");
 
     /// <summary>Sends SIGKILL (by handle), as a crash or an OOM killer would: no chance to flush anything.</summary>
     public void Kill() => _process.Kill();

@@ -1,0 +1,208 @@
+using System.Text;
+using Microsoft.Extensions.Configuration;
+using NetKit.KeyValue;
+using NetKit.Transport;
+
+namespace NetKit.Cli.Settings;
+
+/// <summary>
+/// The redis.conf directives kv implements, read into kv's settings (<c>maxclients 50</c> is
+/// <c>Kv:MaxConnections</c>); every other directive is ignored with a warning, since a redis.conf written
+/// for Redis holds many that mean nothing here. Lines are split as Redis splits them (sdssplitargs); a later
+/// line wins over an earlier one, as in Redis.
+/// </summary>
+public sealed class RedisConfProvider(string path) : ConfigurationProvider
+{
+    /// <summary>Directives whose value is what kv does anyway: read without a word.</summary>
+    private static readonly Dictionary<string, string> SameAsKv = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["daemonize"] = "no",
+        ["protected-mode"] = "yes",
+        ["appendfilename"] = "appendonly.aof",
+        ["save"] = "",
+        ["supervised"] = "no",
+    };
+
+    private readonly Dictionary<string, (string Directive, int Line)> _origins = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<string> _warnings = [];
+
+    public string Path { get; } = path;
+
+    /// <summary>The directives read but not applied, one line each, for the log.</summary>
+    public IReadOnlyList<string> Warnings => _warnings;
+
+    /// <summary>The directive and line a key was read from.</summary>
+    public (string Directive, int Line)? OriginOf(string key) => _origins.TryGetValue(key, out var origin) ? origin : null;
+
+    public override void Load()
+    {
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(Path);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new CliException(ExitCodes.PermissionDenied, $"cannot read --redis-conf {Path}: permission denied", ex);
+        }
+        catch (IOException ex)
+        {
+            string why = ex is FileNotFoundException or DirectoryNotFoundException ? "no such file" : ex.Message;
+            throw new CliException(ExitCodes.Failure, $"cannot read --redis-conf {Path}: {why}", ex);
+        }
+
+        string? host = null;
+        string? port = null;
+        int addressLine = 0;
+        string? dir = null;
+        int dirLine = 0;
+        bool? appendOnly = null;
+        int appendOnlyLine = 0;
+        for (int i = 0; i < lines.Length; i++)
+        {
+            int number = i + 1;
+            string text = lines[i].Trim();
+            if (text.Length == 0 || text[0] == '#')
+            {
+                continue;
+            }
+
+            var args = Split(text, number);
+            string directive = args[0].ToLowerInvariant();
+            string[] values = args[1..];
+            switch (directive)
+            {
+                case "port":
+                    port = One(directive, values, number);
+                    addressLine = number;
+                    break;
+                case "bind":
+                    host = BindHost(values, number);
+                    addressLine = number;
+                    break;
+                case "requirepass":
+                    // Redis reads an empty requirepass as no password.
+                    string password = One(directive, values, number);
+                    if (password.Length > 0)
+                    {
+                        Set(KvSettings.RequirePass.Key, password, directive, number);
+                    }
+
+                    break;
+                case "maxmemory":
+                    Set(KvSettings.MaxMemory.Key, One(directive, values, number), directive, number);
+                    break;
+                case "appendfsync":
+                    Set(KvSettings.Fsync.Key, One(directive, values, number), directive, number);
+                    break;
+                case "appendonly":
+                    string on = One(directive, values, number);
+                    if (!SettingParsers.Flag(on, out bool enabled, out _))
+                    {
+                        throw Invalid(directive, on, number, "expected yes or no");
+                    }
+
+                    appendOnly = enabled;
+                    appendOnlyLine = number;
+                    Set(KvSettings.InMemory.Key, enabled ? "false" : "true", directive, number);
+                    break;
+                case "dir":
+                    dir = One(directive, values, number);
+                    dirLine = number;
+                    break;
+                case "databases":
+                    Set(KvSettings.Databases.Key, One(directive, values, number), directive, number);
+                    break;
+                case "maxclients":
+                    Set(TcpSettings.MaxConnections.Key, One(directive, values, number), directive, number);
+                    break;
+                case "timeout":
+                    Set(TcpSettings.IdleTimeout.Key, One(directive, values, number), directive, number);
+                    break;
+                case "proto-max-bulk-len":
+                    Set(KvSettings.ProtoMaxBulkLen.Key, One(directive, values, number), directive, number);
+                    break;
+                case "client-output-buffer-limit" when values.Length > 0 && values[0].Equals("normal", StringComparison.OrdinalIgnoreCase):
+                    Set(TcpSettings.OutputLimit.Key, string.Join(' ', values), directive, number);
+                    break;
+                default:
+                    if (!(SameAsKv.TryGetValue(directive, out string? same) && string.Join(' ', values).Equals(same, StringComparison.OrdinalIgnoreCase)))
+                    {
+                        _warnings.Add($"{Path}:{number}: '{string.Join(' ', args)}' is not a directive kv implements; ignored");
+                    }
+
+                    break;
+            }
+        }
+
+        if (host is not null || port is not null)
+        {
+            // Left as text, so a bad port is reported by the address parser, naming this line.
+            string bindHost = host ?? HostPort.DefaultHost;
+            string bindPort = port ?? KeyValueServerOptions.DefaultPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Set("Bind", bindHost.Contains(':', StringComparison.Ordinal) ? $"[{bindHost}]:{bindPort}" : $"{bindHost}:{bindPort}",
+                port is not null ? "port" : "bind", addressLine);
+        }
+
+        if (appendOnly == true)
+        {
+            // Redis keeps its files in dir, which is the directory it was started in unless set.
+            Set(KvSettings.DataDir.Key, System.IO.Path.GetFullPath(dir ?? "."), dir is null ? "appendonly" : "dir",
+                dir is null ? appendOnlyLine : dirLine);
+        }
+        else if (dir is not null)
+        {
+            _warnings.Add($"{Path}: 'dir {dir}' holds kv's append-only log only with 'appendonly yes'; ignored");
+        }
+    }
+
+    private void Set(string key, string value, string directive, int line)
+    {
+        string full = "Kv:" + key;
+        Data[full] = value;
+        _origins[full] = (directive, line);
+    }
+
+    private string One(string directive, string[] values, int line) =>
+        values.Length == 1 ? values[0] : throw new CliException(ExitCodes.Usage,
+            $"{Path}:{line}: '{directive}' takes one argument, not {values.Length}");
+
+    private CliException Invalid(string directive, string value, int line, string why) =>
+        new(ExitCodes.Usage, $"invalid {directive} '{value}' in {Path} line {line}: {why}");
+
+    /// <summary>kv listens on one address: the first of bind's, without Redis 7's "-" (skip if unavailable).</summary>
+    private string BindHost(string[] values, int line)
+    {
+        if (values.Length == 0)
+        {
+            throw new CliException(ExitCodes.Usage, $"{Path}:{line}: 'bind' takes at least one address");
+        }
+
+        string first = values[0].TrimStart('-');
+        if (values.Length > 1)
+        {
+            _warnings.Add($"{Path}:{line}: kv listens on one address: using {first}, ignoring {string.Join(' ', values[1..])}");
+        }
+
+        // Redis's wildcards: * is every IPv4 address, ::* every IPv6 one.
+        return first switch
+        {
+            "*" => "0.0.0.0",
+            "::*" => "::",
+            _ => first,
+        };
+    }
+
+    private string[] Split(string text, int line)
+    {
+        byte[] utf8 = Encoding.UTF8.GetBytes(text);
+        byte[] decoded = new byte[utf8.Length];
+        var ranges = new ArgRange[4];
+        if (!InlineArgumentSplitter.TrySplit(utf8, ref decoded, ref ranges, out int count) || count == 0)
+        {
+            throw new CliException(ExitCodes.Usage, $"{Path}:{line}: unbalanced quotes");
+        }
+
+        return ranges[..count].Select(r => Encoding.UTF8.GetString(decoded, r.Start, r.Length)).ToArray();
+    }
+}

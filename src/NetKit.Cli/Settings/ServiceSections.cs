@@ -1,0 +1,21 @@
+using NetKit.Hosting;
+
+namespace NetKit.Cli.Settings;
+
+/// <summary>
+/// The configuration's top-level sections: one per service, named so a <c>NETKIT_</c> variable can spell it
+/// (<c>NETKIT_UDPECHO__BIND</c>: a variable name cannot hold the dash of udp-echo), plus <c>Serve</c> for
+/// <c>netkit serve</c> and <c>Logging</c> for the logger.
+/// </summary>
+public static class ServiceSections
+{
+    public const string Serve = "Serve";
+
+    public const string Logging = "Logging";
+
+    /// <summary><c>udp-echo</c> → <c>UdpEcho</c>, <c>kv</c> → <c>Kv</c>.</summary>
+    public static string For(ServiceDefinition service) => Setting<int>.KeyFor(service.Name);
+
+    public static IEnumerable<string> All(IEnumerable<ServiceDefinition> services) =>
+        services.Select(For).Append(Serve).Append(Logging);
+}

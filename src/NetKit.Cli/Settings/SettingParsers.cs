@@ -1,0 +1,153 @@
+using System.Globalization;
+using NetKit.Cli.Commands;
+using NetKit.Connections;
+using NetKit.KeyValue.Persistence;
+using NetKit.Transport;
+
+namespace NetKit.Cli.Settings;
+
+/// <summary>The parsers settings share, each with the one-line reason a value is refused.</summary>
+public static class SettingParsers
+{
+    /// <summary>The longest timeout accepted: far beyond any use, well within what a timer can hold.</summary>
+    public const double MaxSeconds = 86_400;
+
+    public static bool NonNegativeInt(string text, out int value, out string error)
+    {
+        error = "expected a whole number from 0 up";
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+    }
+
+    public static SettingParser<int> IntRange(int min, int max, string what) =>
+        (string text, out int value, out string error) =>
+        {
+            error = $"expected {what} from {min} to {max}";
+            return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= min && value <= max;
+        };
+
+    public static bool Seconds(string text, out double value, out string error)
+    {
+        error = $"expected seconds from 0 to {MaxSeconds}";
+        return double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out value)
+            && value >= 0 && value <= MaxSeconds;
+    }
+
+    public static bool BytesPerSecond(string text, out double value, out string error)
+    {
+        error = "expected bytes per second from 0 up";
+        return double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out value) && value >= 0;
+    }
+
+    public static bool Flag(string text, out bool value, out string error)
+    {
+        error = "expected true or false";
+        switch (text.ToLowerInvariant())
+        {
+            case "true" or "yes" or "on" or "1":
+                value = true;
+                return true;
+            case "false" or "no" or "off" or "0":
+                value = false;
+                return true;
+            default:
+                value = false;
+                return false;
+        }
+    }
+
+    /// <summary>Any text but an empty one (a directory, a file, a password).</summary>
+    public static SettingParser<string> NonEmpty(string what) =>
+        (string text, out string value, out string error) =>
+        {
+            value = text;
+            error = $"expected {what}";
+            return text.Length > 0;
+        };
+
+    public static bool Any(string text, out string value, out string error)
+    {
+        value = text;
+        error = string.Empty;
+        return true;
+    }
+
+    public static bool Model(string text, out ConnectionModel value, out string error)
+    {
+        error = "expected async, threads or epoll";
+        value = ConnectionModels.Default;
+        switch (text.ToLowerInvariant())
+        {
+            case "async":
+                value = ConnectionModel.Async;
+                return true;
+            case "threads":
+                value = ConnectionModel.Threads;
+                return true;
+            case "epoll" when OperatingSystem.IsLinux():
+                value = ConnectionModel.Epoll;
+                return true;
+            case "epoll":
+                error = "the epoll model needs Linux; use async or threads here";
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    public static string ModelName(ConnectionModel model) => model.ToString().ToLowerInvariant();
+
+    /// <summary>Redis's <c>client-output-buffer-limit</c> for ordinary clients: <c>HARD SOFT SECONDS</c>.</summary>
+    public static bool OutputLimit(string text, out OutputBufferLimit value, out string error)
+    {
+        value = OutputBufferLimit.Default;
+        error = "expected \"HARD SOFT SECONDS\", sizes in bytes or with a unit (e.g. \"0 1mb 60\")";
+        var parts = text.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 4 && parts[0].Equals("normal", StringComparison.OrdinalIgnoreCase))
+        {
+            // Accepted as Redis writes it in redis.conf; normal is the only class a NetKit connection has.
+            parts = parts[1..];
+        }
+
+        if (parts.Length == 3 && ByteSize.TryParse(parts[0], out long hard) && ByteSize.TryParse(parts[1], out long soft)
+            && long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) && seconds <= MaxSeconds)
+        {
+            value = new OutputBufferLimit(hard, soft, TimeSpan.FromSeconds(seconds));
+            return true;
+        }
+
+        return false;
+    }
+
+    public static string Format(OutputBufferLimit limit) =>
+        $"{ByteSize.Format(limit.HardBytes)} {ByteSize.Format(limit.SoftBytes)} {(long)limit.SoftTime.TotalSeconds}";
+
+    public static SettingParser<long> Bytes(long min, long max) =>
+        (string text, out long value, out string error) =>
+        {
+            string range = max == long.MaxValue ? $"from {min} up" : $"from {min} to {ByteSize.Format(max)}";
+            error = $"expected bytes {range}, optionally with a unit (k, kb, m, mb, g, gb)";
+            return ByteSize.TryParse(text, out value) && value >= min && value <= max;
+        };
+
+    public static bool Fsync(string text, out FsyncPolicy value, out string error)
+    {
+        error = "expected always, everysec or no";
+        return FsyncPolicyNames.TryParse(text, out value);
+    }
+
+    public static bool InlineReplies(string text, out string value, out string error)
+    {
+        error = "expected text or resp";
+        value = text.ToLowerInvariant();
+        return value is "text" or "resp";
+    }
+
+    public static SettingParser<HostPort> Address(int defaultPort) =>
+        (string text, out HostPort value, out string error) =>
+        {
+            // A malformed address (or a port out of range) is a usage error, caught before any network work;
+            // a well-formed one that names nothing usable fails later with exit 9 (bad address).
+            error = "expected HOST:PORT with a port from 0 to 65535";
+            return HostPort.TryParse(text, defaultPort, HostPort.DefaultHost, out value) && text.Length > 0;
+        };
+}
