@@ -36,6 +36,24 @@ public static class CliOptions
         CompletionSources = { "text", "json" },
     };
 
+    /// <summary>Servers: where Prometheus scrapes the NetKit meter (docs/observability.md).</summary>
+    public static Option<string?> MetricsBind { get; } = new("--metrics-bind")
+    {
+        Description = "Servers: serve Prometheus metrics at http://HOST:PORT/metrics and a /healthz (port 0 picks a free one)",
+        CustomParser = result =>
+        {
+            string text = Token(result);
+            if (!HostPort.TryParse(text, 9464, HostPort.DefaultHost, out _))
+            {
+                result.AddError($"invalid --metrics-bind '{text}': expected HOST:PORT with a port from 0 to 65535");
+            }
+
+            return text;
+        },
+        Recursive = true,
+        HelpName = "host:port",
+    };
+
     /// <summary>A server command's JSON configuration file (docs/configuration.md).</summary>
     public static Option<string?> Config() => new("--config")
     {

@@ -11,6 +11,7 @@ public static class NetkitRootCommand
         {
             CliOptions.LogLevel,
             CliOptions.LogFormat,
+            CliOptions.MetricsBind,
         };
         root.Subcommands.Add(ServeAllCommand.Create());
         root.Subcommands.Add(EchoCommand.Create());

@@ -25,6 +25,11 @@ public static class ServerCommandLine
                 CliOptions.LogFormat.Name);
         }
 
+        if (result.GetValue(CliOptions.MetricsBind) is { } metrics)
+        {
+            layer.Set(Observability.MetricsService.BindKey, metrics, CliOptions.MetricsBind.Name);
+        }
+
         return layer;
     }
 }

@@ -36,6 +36,7 @@ public static class ServerHostFactory
         // In this order: the interrupt handler registers after the lifetime's own; readiness is told once the servers listen.
         builder.Services.AddHostedService<InterruptHandler>();
         builder.Services.AddHostedService<ServerStartup>();
+        builder.Services.AddHostedService<Observability.MetricsService>();
         builder.Services.AddHostedService<SystemdReadiness>();
         return builder.Build();
     }

@@ -71,9 +71,11 @@ internal sealed class MetricsEndpoint : IDisposable
         {
             provider = builder.Build()!;
         }
-        catch (HttpListenerException ex)
+        catch (Exception ex) when (ex is HttpListenerException || ex.InnerException is HttpListenerException)
         {
-            throw new NetKitException(NetErrorKind.AddressInUse, $"cannot serve metrics on {bind}", ex.Message);
+            // The exporter wraps the listener's failure ("could not be started"): the inner one says why.
+            throw new NetKitException(NetErrorKind.AddressInUse, $"cannot serve metrics on {bind}",
+                (ex.InnerException ?? ex).Message);
         }
 
         HttpListener? health = null;

@@ -157,6 +157,7 @@ public sealed class NetkitConfiguration
         }
 
         sections[ServiceSections.Serve] = ServeSettings.Keys.ToList();
+        sections[ServiceSections.Metrics] = ["Bind"];
         foreach (var (section, keys) in sections)
         {
             foreach (var child in Root.GetSection(section).GetChildren())

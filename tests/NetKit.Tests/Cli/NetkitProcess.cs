@@ -217,6 +217,27 @@ public sealed partial class NetkitProcess : IDisposable
         }
     }
 
+    /// <summary>Reads stdout (past the lines already read) until a line starts with <paramref name="prefix"/>.</summary>
+    public async Task<string> WaitForStdoutLineAsync(string prefix)
+    {
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        try
+        {
+            while (true)
+            {
+                string line = await _stdoutLines.Reader.ReadAsync(timeout.Token).ConfigureAwait(false);
+                if (line.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    return line;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
+        {
+            throw new InvalidOperationException($"netkit {Arguments}: no stdout line starting '{prefix}'.\nstderr:\n{Stderr}", ex);
+        }
+    }
+
     /// <summary>Sends SIGTERM, as a service manager stopping the server would.</summary>
     public void Terminate() => Signal("-TERM");
 
