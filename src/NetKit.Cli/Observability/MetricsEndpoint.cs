@@ -16,7 +16,7 @@ namespace NetKit.Cli.Observability;
 /// </summary>
 internal sealed class MetricsEndpoint : IDisposable
 {
-    private const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
+    public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
     private readonly MeterProvider _provider;
     private readonly HttpListener? _health;
 

@@ -13,19 +13,33 @@ internal sealed class MetricsService(IConfiguration configuration) : IHostedServ
 {
     public const string BindKey = Settings.ServiceSections.Metrics + ":Bind";
 
-    private MetricsEndpoint? _endpoint;
+    private IDisposable? _endpoint;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _endpoint = MetricsEndpoint.Start(configuration[BindKey], "netkit");
-        if (_endpoint?.ScrapeUri is { } uri)
+        string? bind = configuration[BindKey];
+        // Decided here, before MetricsEndpoint is touched: its code loads OpenTelemetry's assemblies, and the JIT
+        // build holds a descriptor open for each one it loads; a process that exports nothing should not pay them.
+        if (string.IsNullOrWhiteSpace(bind) && string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(MetricsEndpoint.OtlpEndpointVariable)))
         {
-            await Console.Out.WriteLineAsync($"metrics on {uri}").ConfigureAwait(false);
-            await Console.Out.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            return;
         }
+
+        await StartEndpointAsync(bind).ConfigureAwait(false);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public void Dispose() => _endpoint?.Dispose();
+
+    private async Task StartEndpointAsync(string? bind)
+    {
+        var endpoint = MetricsEndpoint.Start(bind, "netkit");
+        _endpoint = endpoint;
+        if (endpoint?.ScrapeUri is { } uri)
+        {
+            await Console.Out.WriteLineAsync($"metrics on {uri}").ConfigureAwait(false);
+            await Console.Out.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
 }
