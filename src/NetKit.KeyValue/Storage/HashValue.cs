@@ -7,8 +7,8 @@ namespace NetKit.KeyValue;
 /// </summary>
 internal sealed class HashValue
 {
-    /// <summary>Redis 7's hash-max-listpack-entries and hash-max-listpack-value: beyond either, a hash is a
-    /// hashtable, as OBJECT ENCODING reports it.</summary>
+    /// <summary>The defaults of Redis 7's hash-max-listpack-entries and hash-max-listpack-value (as its
+    /// redis.conf sets them): beyond either, a hash is a hashtable, as OBJECT ENCODING reports it.</summary>
     internal const int ListpackMaxEntries = 128;
     internal const int ListpackMaxValue = 64;
 
@@ -49,8 +49,11 @@ internal sealed class HashValue
 
     public bool Contains(ReadOnlySpan<byte> field) => _bySpan.ContainsKey(field);
 
-    /// <summary>Sets a field; returns the change in <see cref="UsedBytes"/> and whether the field is new.</summary>
-    public long Set(ReadOnlySpan<byte> field, ReadOnlySpan<byte> value, out bool added)
+    /// <summary>Sets a field; returns the change in <see cref="UsedBytes"/> and whether the field is new. Past
+    /// <paramref name="maxEntries"/> fields, or with a field or value longer than <paramref name="maxValue"/>,
+    /// the hash becomes a hashtable (CONFIG SET hash-max-listpack-*).</summary>
+    public long Set(ReadOnlySpan<byte> field, ReadOnlySpan<byte> value, out bool added,
+        long maxEntries = ListpackMaxEntries, long maxValue = ListpackMaxValue)
     {
         long delta;
         if (_bySpan.TryGetValue(field, out byte[]? current))
@@ -66,7 +69,7 @@ internal sealed class HashValue
             _bySpan[field] = value.ToArray();
         }
 
-        if (field.Length > ListpackMaxValue || value.Length > ListpackMaxValue || _fields.Count > ListpackMaxEntries)
+        if (field.Length > maxValue || value.Length > maxValue || _fields.Count > maxEntries)
         {
             _hashtable = true;
         }
