@@ -406,7 +406,7 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
         var reply = context.Reply;
         if (!_commands.TryGet(context[0], out spec!))
         {
-            reply.Error(UnknownCommand(ref context));
+            UnknownCommandError.Write(ref context);
             return false;
         }
 
@@ -437,20 +437,6 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
         }
 
         return true;
-    }
-
-    private static string UnknownCommand(ref CommandContext context)
-    {
-        var message = new StringBuilder("ERR unknown command '");
-        message.Append(Truncate(context[0])).Append("', with args beginning with: ");
-        for (int i = 1; i < context.Count && i < 16; i++)
-        {
-            message.Append('\'').Append(Truncate(context[i])).Append("' ");
-        }
-
-        return message.ToString();
-
-        static string Truncate(ReadOnlySpan<byte> text) => Encoding.UTF8.GetString(text.Length > 128 ? text[..128] : text);
     }
 
     /// <summary>Whether the request whose name lies at <paramref name="name"/> may block (see <see cref="CommandFlags.MayBlock"/>).</summary>
