@@ -246,47 +246,42 @@ internal static class HashCommands
 
     private static void HIncrByFloat(ref CommandContext context)
     {
-        if (!StringCommands.TryParseFloat(context[3], out double increment))
+        if (!LongDouble.TryParse(context[3], out LongDouble increment))
         {
             context.Reply.Error("ERR value is not a valid float"u8);
             return;
         }
 
-        if (!double.IsFinite(increment))
+        if (increment.IsInfinity)
         {
             context.Reply.Error("ERR value is NaN or Infinity"u8);
             return;
         }
 
         var store = context.Store;
-        Span<byte> text = stackalloc byte[StringCommands.FloatFormatCapacity];
-        int length;
+        byte[] text;
         lock (store.WriteLock)
         {
-            double current = 0;
-            byte[] value = [];
+            LongDouble current = LongDouble.Zero;
             bool exists = store.TryGetHash(context[1], out HashValue hash);
-            if (exists && hash.TryGet(context[2], out value) && !StringCommands.TryParseFloat(value, out current))
+            if (exists && hash.TryGet(context[2], out byte[] value) && !LongDouble.TryParse(value, out current))
             {
                 context.Reply.Error("ERR hash value is not a float"u8);
                 return;
             }
 
-            double result = current + increment;
-            if (!double.IsFinite(result))
+            LongDouble result = current + increment;
+            if (result.IsInfinity)
             {
                 context.Reply.Error("ERR increment would produce NaN or Infinity"u8);
                 return;
             }
 
-            // As INCRBYFLOAT: decimal sums give Redis's long-double answers for values of ordinary size.
-            length = StringCommands.TryAddDecimal(value, context[3], out decimal sum)
-                ? StringCommands.FormatDecimal(sum, text)
-                : StringCommands.FormatFloat(result, text);
-            store.HashSetLocked(context[1], exists ? hash : store.GetOrAddHashLocked(context[1]), context[2], text[..length]);
+            text = System.Text.Encoding.ASCII.GetBytes(result.Format());
+            store.HashSetLocked(context[1], exists ? hash : store.GetOrAddHashLocked(context[1]), context[2], text);
         }
 
-        context.Reply.Bulk(text[..length]);
+        context.Reply.Bulk(text);
     }
 
     private static void HRandField(ref CommandContext context)
