@@ -430,7 +430,7 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
             return false;
         }
 
-        if ((spec.Flags & CommandFlags.DenyOom) != 0 && _database.IsOverMaxMemory)
+        if (TransactionCommands.RefusedOverMaxMemory(spec, Session.Transaction.InMulti) && _database.IsOverMaxMemory)
         {
             reply.Error("OOM command not allowed when used memory > 'maxmemory'."u8);
             return false;
