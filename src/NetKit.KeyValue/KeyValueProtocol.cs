@@ -422,6 +422,12 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
             return false;
         }
 
+        if ((spec.Flags & CommandFlags.NoMulti) != 0 && Session.Transaction.InMulti)
+        {
+            reply.Error("ERR Command not allowed inside a transaction"u8);
+            return false;
+        }
+
         if ((spec.Flags & CommandFlags.Write) != 0 && _database.Log?.LastWriteError is { } logError)
         {
             // An acknowledged write must be durable: while the log cannot be written, refuse writes up

@@ -279,6 +279,11 @@ internal static class ServerCommands
             names.Add("fast");
         }
 
+        if ((flags & CommandFlags.NoMulti) != 0)
+        {
+            names.Add("no_multi");
+        }
+
         return names;
     }
 

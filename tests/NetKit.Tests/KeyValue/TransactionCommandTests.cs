@@ -49,6 +49,18 @@ public class TransactionCommandTests
     }
 
     [Fact]
+    public void ShutdownIsNotAllowedInsideATransaction()
+    {
+        using var kv = new RespCommandRunner();
+        kv.Run("MULTI");
+        Assert.Equal(Queued, kv.Run("SET", "foo", "bar"));
+        Assert.Equal("-ERR Command not allowed inside a transaction\r\n", kv.Run("SHUTDOWN"));
+        Assert.Equal("-EXECABORT Transaction discarded because of previous errors.\r\n", kv.Run("EXEC"));
+        Assert.Equal("$-1\r\n", kv.Run("GET", "foo"));
+        Assert.False(kv.Closed);
+    }
+
+    [Fact]
     public void AQueueingErrorAbortsExec()
     {
         using var kv = new RespCommandRunner();
