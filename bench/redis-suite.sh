@@ -124,8 +124,7 @@ else
     printf '%-14s %8s %8s\n' total "$total_p" "$total_f"
 fi
 
-# Each failed test: its name (the helper writes "NAME in tests/unit/X.tcl") and the next line, which
-# holds the assertion or the error.
+# Each failed test: its name (the helper writes "NAME in tests/unit/X.tcl") and the assertion or the error.
 for unit in $UNITS; do
     key="${unit//\//_}"
     for who in netkit redis; do
@@ -135,7 +134,17 @@ for unit in $UNITS; do
         if [ "$(failed_in "$out")" -gt 0 ] || [ -n "$a" ]; then
             echo
             echo "$unit, failed against $([ "$who" = netkit ] && echo netkit || echo redis-server):"
-            awk '/^\[err\]: .* in tests\//{ sub(/^\[err\]: /, ""); name=$0; getline reason; printf "  - %s\n      %s\n", name, substr(reason, 1, 200) }' "$out"
+            # --durable writes an error that is not an assertion as its message with 10 characters cut,
+            # then the full error (its errorInfo's first line): print that one.
+            awk '{ line[NR] = $0 }
+                END {
+                    for (i = 1; i <= NR; i++) {
+                        if (line[i] !~ /^\[err\]: .* in tests\//) continue
+                        name = substr(line[i], 8); reason = line[i + 1]; full = line[i + 2]
+                        if (length(full) > length(reason) && index(full, reason) > 0) reason = full
+                        printf "  - %s\n      %s\n", name, substr(reason, 1, 200)
+                    }
+                }' "$out"
             [ -n "$a" ] && echo "  ! $a"
         fi
     done
