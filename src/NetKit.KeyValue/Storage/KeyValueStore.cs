@@ -169,11 +169,12 @@ public sealed partial class KeyValueStore
         return false;
     }
 
-    /// <summary>Looks up a key of any type and its expiry (Unix ms, 0 = none).</summary>
-    internal bool TryGetValue(ReadOnlySpan<byte> key, out object value, out long expiresAtMs)
+    /// <summary>Looks up a key of any type and its expiry (Unix ms, 0 = none); <paramref name="touch"/> false for
+    /// a look that is not an access (TTL and its kind, as Redis's LOOKUP_NOTOUCH).</summary>
+    internal bool TryGetValue(ReadOnlySpan<byte> key, out object value, out long expiresAtMs, bool touch = true)
     {
         expiresAtMs = 0;
-        if (!TryGetValue(key, out value))
+        if (!(touch ? TryGetValue(key, out value) : TryPeekValue(key, out value)))
         {
             return false;
         }

@@ -35,6 +35,23 @@ public class ObjectCommandTests
     }
 
     [Fact]
+    public void ExistenceAndTimeToLiveLooksAreNotAccesses()
+    {
+        // Redis looks these up with LOOKUP_NOTOUCH; a write such as EXPIRE is an access.
+        using var kv = new RespCommandRunner(_clock);
+        kv.Run("SET", "k", "v");
+        _clock.Advance(TimeSpan.FromSeconds(100));
+        foreach (string[] look in new[] { new[] { "EXISTS", "k" }, ["TYPE", "k"], ["TTL", "k"], ["PTTL", "k"], ["EXPIRETIME", "k"], ["PEXPIRETIME", "k"] })
+        {
+            kv.Run(look);
+            Assert.Equal(":100\r\n", kv.Run("OBJECT", "IDLETIME", "k"));
+        }
+
+        kv.Run("EXPIRE", "k", "1000");
+        Assert.Equal(":0\r\n", kv.Run("OBJECT", "IDLETIME", "k"));
+    }
+
+    [Fact]
     public void IdleTimeIsSinceTheLastAccessAndFreqNeedsAnLfuPolicy()
     {
         using var kv = new RespCommandRunner(_clock);
