@@ -53,6 +53,26 @@ internal sealed class AccessTracker
 
     public void Removed(ReadOnlySpan<byte> key) => _bySpan.TryRemove(key, out _);
 
+    /// <summary>RESTORE's IDLETIME or FREQ (-1 when not given), applied as Redis's objectSetLRUOrLFU: the
+    /// frequency under an LFU policy, the idle time under any other.</summary>
+    public void Restored(ReadOnlySpan<byte> key, long nowMs, long idleSeconds, int frequency)
+    {
+        if (!_bySpan.TryGetValue(key, out AccessStamp? stamp))
+        {
+            return;
+        }
+
+        if (_lfu && frequency >= 0)
+        {
+            stamp.Counter = (byte)frequency;
+            stamp.CounterAtMinutes = nowMs / 60_000;
+        }
+        else if (!_lfu && idleSeconds >= 0)
+        {
+            stamp.LastAccessMs = nowMs - Math.Min(idleSeconds, long.MaxValue / 2000) * 1000;
+        }
+    }
+
     public void Clear() => _stamps.Clear();
 
     /// <summary>Seconds since the key was last accessed (OBJECT IDLETIME); 0 for an unknown key.</summary>
