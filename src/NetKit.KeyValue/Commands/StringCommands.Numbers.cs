@@ -86,6 +86,7 @@ internal static partial class StringCommands
 
             text = Encoding.ASCII.GetBytes(result.Format());
             store.SetLocked(context[1], text, expiresAtMs: -1);
+            store.Access.MadeAs(context[1], StringForm.NotInteger);
         }
 
         context.Reply.Bulk(text);

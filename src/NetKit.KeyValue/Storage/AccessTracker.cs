@@ -30,11 +30,24 @@ internal sealed class AccessTracker
 
     public void Touch(ReadOnlySpan<byte> key, long nowMs)
     {
-        if (!_bySpan.TryGetValue(key, out AccessStamp? stamp))
+        if (_bySpan.TryGetValue(key, out AccessStamp? stamp))
         {
-            return;
+            Touch(stamp, nowMs);
         }
+    }
 
+    /// <summary>A key given a new value (SET and the like): an access that also ends <see cref="AccessStamp.Form"/>.</summary>
+    public void Written(ReadOnlySpan<byte> key, long nowMs)
+    {
+        if (_bySpan.TryGetValue(key, out AccessStamp? stamp))
+        {
+            Touch(stamp, nowMs);
+            stamp.Form = StringForm.ByContent;
+        }
+    }
+
+    private void Touch(AccessStamp stamp, long nowMs)
+    {
         if (_lfu)
         {
             long minutes = nowMs / 60_000;
@@ -46,6 +59,17 @@ internal sealed class AccessTracker
             stamp.LastAccessMs = nowMs;
         }
     }
+
+    /// <summary>Records how the key's string was made, for OBJECT ENCODING (see <see cref="AccessStamp.Form"/>).</summary>
+    public void MadeAs(ReadOnlySpan<byte> key, StringForm form)
+    {
+        if (_bySpan.TryGetValue(key, out AccessStamp? stamp))
+        {
+            stamp.Form = form;
+        }
+    }
+
+    public StringForm FormOf(ReadOnlySpan<byte> key) => _bySpan.TryGetValue(key, out AccessStamp? stamp) ? stamp.Form : StringForm.ByContent;
 
     /// <summary>A new key, <paramref name="storedKey"/> being the array the values dictionary holds.</summary>
     public void Created(byte[] storedKey, long nowMs) =>

@@ -236,7 +236,7 @@ public sealed partial class KeyValueStore
                 Interlocked.Add(ref _usedBytes, value.Length - StoredValues.SizeOf(current));
             }
 
-            Access.Touch(key, NowMs);
+            Access.Written(key, NowMs);
         }
         else
         {
