@@ -98,7 +98,7 @@ internal static class KeyCommands
             }
 
             // The destination takes the source's expiry, or none: never keeps its own.
-            store.PutLocked(context[2], value, expiresAtMs);
+            store.PutLocked(context[2], value, expiresAtMs, store.Access.FormOf(context[1]));
             store.RemoveLocked(context[1]);
         }
 

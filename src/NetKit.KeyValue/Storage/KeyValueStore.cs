@@ -251,12 +251,14 @@ public sealed partial class KeyValueStore
     }
 
     /// <summary>Stores <paramref name="value"/> of any type as it is (RENAME, MOVE, COPY: the caller hands over a
-    /// value no other key holds), journaled whole. Caller holds <see cref="WriteLock"/>.</summary>
-    internal void PutLocked(ReadOnlySpan<byte> key, object value, long expiresAtMs)
+    /// value no other key holds, and a string's <paramref name="form"/> goes with it), journaled whole. Caller
+    /// holds <see cref="WriteLock"/>.</summary>
+    internal void PutLocked(ReadOnlySpan<byte> key, object value, long expiresAtMs, StringForm form = StringForm.ByContent)
     {
         if (value is byte[] bytes)
         {
             SetLocked(key, bytes, expiresAtMs);
+            Access.MadeAs(key, form);
             return;
         }
 

@@ -59,6 +59,15 @@ public class ObjectCommandTests
         Assert.Equal(":1\r\n", kv.Run("OBJECT", "REFCOUNT", "k"));
         kv.Run("APPEND", "new", "12");
         Assert.Equal(Bulk("int"), kv.Run("OBJECT", "ENCODING", "new"));
+
+        // The value keeps its encoding when it moves or is copied, as Redis's object does.
+        kv.Run("SETRANGE", "new", "0", "3");
+        kv.Run("COPY", "new", "copied");
+        kv.Run("RENAME", "new", "renamed");
+        kv.Run("MOVE", "renamed", "1");
+        Assert.Equal(Bulk("raw"), kv.Run("OBJECT", "ENCODING", "copied"));
+        kv.Run("SELECT", "1");
+        Assert.Equal(Bulk("raw"), kv.Run("OBJECT", "ENCODING", "renamed"));
     }
 
     [Fact]

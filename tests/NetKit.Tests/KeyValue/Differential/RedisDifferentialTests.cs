@@ -8,7 +8,7 @@ using NetKit.Tests.KeyValue.Server;
 namespace NetKit.Tests.KeyValue.Differential;
 
 /// <summary>
-/// The same random command sequences — strings (INCRBYFLOAT included), hashes, SELECT/MOVE/COPY/SWAPDB, MULTI/EXEC, WATCH from two
+/// The same random command sequences — strings (INCRBYFLOAT, SETRANGE, OBJECT ENCODING included), hashes, SELECT/MOVE/COPY/SWAPDB, MULTI/EXEC, WATCH from two
 /// clients — sent to redis-server and to NetKit, every reply compared byte for byte. Replies whose order is
 /// the dictionary's (HGETALL, KEYS...) are left out. Bounded: a few hundred commands per seed, a few seeds.
 /// </summary>
@@ -69,7 +69,7 @@ public class RedisDifferentialTests
         string F() => Fields[random.Next(Fields.Length)];
         string V() => Values[random.Next(Values.Length)];
         string Db() => random.Next(3).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return random.Next(37) switch
+        return random.Next(39) switch
         {
             0 or 1 => ["SET", K(), V()],
             2 or 3 => ["GET", K()],
@@ -102,6 +102,8 @@ public class RedisDifferentialTests
             33 => ["MGET", K(), K()],
             34 => ["HGET", K()],
             35 => ["INCRBYFLOAT", K(), V()],
+            36 => ["SETRANGE", K(), random.Next(4).ToString(System.Globalization.CultureInfo.InvariantCulture), V()],
+            37 => ["OBJECT", "ENCODING", K()],
             _ => random.Next(8) == 0 ? ["FLUSHDB"] : ["HMSET", K(), F(), V()],
         };
     }
