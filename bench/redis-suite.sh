@@ -39,11 +39,13 @@ if [ "$BASELINE" = 1 ]; then
 fi
 build_netkit
 
+# A log of its own per start: the previous server's listening line must not be read as this one's.
 start_netkit() {
+    local log="$WORK/netkit-$1.log"
     # shellcheck disable=SC2086
-    dotnet "$NETKIT_DLL" kv serve --bind 127.0.0.1:0 --log-level warning $NETKIT_ARGS >"$WORK/netkit.out" 2>&1 &
+    dotnet "$NETKIT_DLL" kv serve --bind 127.0.0.1:0 --log-level warning $NETKIT_ARGS >"$log" 2>&1 &
     SERVER_PID=$!
-    wait_for_port "$WORK/netkit.out" netkit
+    wait_for_port "$log" netkit
 }
 
 # redis-server has no port 0: take a free port from the kernel, then start it there and wait for PONG.
@@ -86,7 +88,7 @@ aborted_in() {
 
 for unit in $UNITS; do
     key="${unit//\//_}"
-    start_netkit
+    start_netkit "$key"
     run_unit "$unit" "$WORK/netkit-$key.out"
     stop_server
     if [ "$BASELINE" = 1 ]; then
