@@ -406,7 +406,7 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
         var reply = context.Reply;
         if (!_commands.TryGet(context[0], out spec!))
         {
-            reply.Error(UnknownCommand(ref context));
+            UnknownCommandError.Write(ref context);
             return false;
         }
 
@@ -422,6 +422,12 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
             return false;
         }
 
+        if ((spec.Flags & CommandFlags.NoMulti) != 0 && Session.Transaction.InMulti)
+        {
+            reply.Error("ERR Command not allowed inside a transaction"u8);
+            return false;
+        }
+
         if ((spec.Flags & CommandFlags.Write) != 0 && _database.Log?.LastWriteError is { } logError)
         {
             // An acknowledged write must be durable: while the log cannot be written, refuse writes up
@@ -430,27 +436,13 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
             return false;
         }
 
-        if ((spec.Flags & CommandFlags.DenyOom) != 0 && _database.IsOverMaxMemory)
+        if (TransactionCommands.RefusedOverMaxMemory(spec, Session.Transaction.InMulti) && _database.IsOverMaxMemory)
         {
             reply.Error("OOM command not allowed when used memory > 'maxmemory'."u8);
             return false;
         }
 
         return true;
-    }
-
-    private static string UnknownCommand(ref CommandContext context)
-    {
-        var message = new StringBuilder("ERR unknown command '");
-        message.Append(Truncate(context[0])).Append("', with args beginning with: ");
-        for (int i = 1; i < context.Count && i < 16; i++)
-        {
-            message.Append('\'').Append(Truncate(context[i])).Append("' ");
-        }
-
-        return message.ToString();
-
-        static string Truncate(ReadOnlySpan<byte> text) => Encoding.UTF8.GetString(text.Length > 128 ? text[..128] : text);
     }
 
     /// <summary>Whether the request whose name lies at <paramref name="name"/> may block (see <see cref="CommandFlags.MayBlock"/>).</summary>

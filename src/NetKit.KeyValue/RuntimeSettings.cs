@@ -25,7 +25,11 @@ internal sealed class RuntimeSettings
     {
         _maxMemory = options.MaxMemory;
         RequirePass = options.RequirePass;
+        AppendFsync = options.Fsync;
     }
+
+    /// <summary>appendfsync as CONFIG GET shows it; the log, when there is one, follows CONFIG SET of it.</summary>
+    public string AppendFsync { get; set; }
 
     public long MaxMemory
     {

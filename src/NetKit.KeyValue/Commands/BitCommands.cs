@@ -58,6 +58,7 @@ internal static class BitCommands
             bool was = (value[byteIndex] & mask) != 0;
             value[byteIndex] = (byte)(on == 1 ? value[byteIndex] | mask : value[byteIndex] & ~mask);
             store.SetLocked(context[1], value, expiresAtMs: -1);
+            store.Access.MadeAs(context[1], StringForm.Raw);
             context.Reply.Integer(was ? 1 : 0);
         }
     }
@@ -377,6 +378,7 @@ internal static class BitCommands
             }
 
             store.SetLocked(context[2], result, expiresAtMs: 0);
+            store.Access.MadeAs(context[2], StringForm.Raw);
             context.Reply.Integer(length);
         }
     }

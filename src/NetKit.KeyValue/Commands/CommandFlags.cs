@@ -19,4 +19,6 @@ internal enum CommandFlags
     MayBlock = 256,
     /// <summary>Runs other commands (EXEC): its reply waits for their writes to be durable, as a write's does.</summary>
     RunsCommands = 512,
+    /// <summary>Refused inside MULTI (SHUTDOWN), as Redis's CMD_NO_MULTI: "Command not allowed inside a transaction".</summary>
+    NoMulti = 1024,
 }

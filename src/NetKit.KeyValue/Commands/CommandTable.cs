@@ -67,6 +67,8 @@ internal sealed class CommandTable
         OperationsCommands.Register(table);
         DatabaseCommands.Register(table);
         HashCommands.Register(table);
+        FunctionCommands.Register(table);
+        DumpCommands.Register(table);
         TransactionCommands.Register(table);
         return table;
     }

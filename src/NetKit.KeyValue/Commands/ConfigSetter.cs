@@ -1,4 +1,5 @@
 using System.Globalization;
+using NetKit.KeyValue.Persistence;
 
 namespace NetKit.KeyValue;
 
@@ -10,7 +11,10 @@ namespace NetKit.KeyValue;
 internal static class ConfigSetter
 {
     private static readonly string[] Mutable =
-        ["maxmemory", "maxmemory-policy", "requirepass", "timeout", "slowlog-log-slower-than", "slowlog-max-len"];
+    [
+        "maxmemory", "maxmemory-policy", "requirepass", "timeout", "slowlog-log-slower-than", "slowlog-max-len", "appendfsync",
+        "hash-max-listpack-entries", "hash-max-listpack-value", "hash-max-ziplist-entries", "hash-max-ziplist-value",
+    ];
 
     /// <param name="known">Every setting CONFIG GET reports, so a known immutable one gets its own error.</param>
     public static void Set(ref CommandContext context, IEnumerable<string> known)
@@ -43,13 +47,13 @@ internal static class ConfigSetter
                 return;
             }
 
-            if (Parse(name, value) is { } error)
+            if (Parse(Canonical(name), value) is { } error)
             {
                 reply.Error($"ERR CONFIG SET failed (possibly related to argument '{name}') - {error}");
                 return;
             }
 
-            changes.Add(settings => Apply(name, value, settings, database));
+            changes.Add(settings => Apply(Canonical(name), value, settings, database));
         }
 
         foreach (var change in changes)
@@ -70,7 +74,19 @@ internal static class ConfigSetter
         "slowlog-log-slower-than" => Range(value, -1, long.MaxValue),
         "slowlog-max-len" => Range(value, 0, long.MaxValue),
         "requirepass" => null,
+        "appendfsync" => FsyncPolicyNames.TryParse(value.ToLowerInvariant(), out _) ? null
+            : "argument(s) must be one of the following: everysec, always, no",
+        "hash-max-listpack-entries" => Range(value, 0, long.MaxValue),
+        "hash-max-listpack-value" => TryMemory(value, out _) ? null : "argument must be a memory value",
         _ => "unsupported",
+    };
+
+    /// <summary>Redis 7 renamed the ziplist settings; the old names still set the same thing.</summary>
+    private static string Canonical(string name) => name switch
+    {
+        "hash-max-ziplist-entries" => "hash-max-listpack-entries",
+        "hash-max-ziplist-value" => "hash-max-listpack-value",
+        _ => name,
     };
 
     private static void Apply(string name, string value, RuntimeSettings settings, KeyValueDatabase database)
@@ -97,6 +113,29 @@ internal static class ConfigSetter
                 break;
             case "slowlog-log-slower-than":
                 settings.SlowlogSlowerThan = long.Parse(value, CultureInfo.InvariantCulture);
+                break;
+            case "appendfsync":
+                settings.AppendFsync = value.ToLowerInvariant();
+                if (database.Log is AppendOnlyLog log)
+                {
+                    log.Policy = FsyncPolicyNames.Parse(settings.AppendFsync);
+                }
+
+                break;
+            case "hash-max-listpack-entries":
+                lock (database.Databases.WriteLock)
+                {
+                    database.Databases.HashMaxListpackEntries = long.Parse(value, CultureInfo.InvariantCulture);
+                }
+
+                break;
+            case "hash-max-listpack-value":
+                TryMemory(value, out long longest);
+                lock (database.Databases.WriteLock)
+                {
+                    database.Databases.HashMaxListpackValue = longest;
+                }
+
                 break;
             case "slowlog-max-len":
                 settings.SlowlogMaxLength = (int)Math.Min(int.MaxValue, long.Parse(value, CultureInfo.InvariantCulture));

@@ -62,8 +62,9 @@ internal static class DatabaseCommands
                 return;
             }
 
+            var form = source.Access.FormOf(context[1]);
             source.RemoveLocked(context[1]);
-            destination.PutLocked(context[1], value, expiresAtMs);
+            destination.PutLocked(context[1], value, expiresAtMs, form);
         }
 
         context.Reply.Integer(1);
@@ -153,7 +154,7 @@ internal static class DatabaseCommands
             }
 
             // Strings are never changed in place, so both keys may share one; other types are copied.
-            destination.PutLocked(context[2], value is HashValue hash ? hash.Clone() : value, expiresAtMs);
+            destination.PutLocked(context[2], value is HashValue hash ? hash.Clone() : value, expiresAtMs, source.Access.FormOf(context[1]));
         }
 
         context.Reply.Integer(1);

@@ -246,47 +246,42 @@ internal static class HashCommands
 
     private static void HIncrByFloat(ref CommandContext context)
     {
-        if (!StringCommands.TryParseFloat(context[3], out double increment))
+        if (!LongDouble.TryParse(context[3], out LongDouble increment))
         {
             context.Reply.Error("ERR value is not a valid float"u8);
             return;
         }
 
-        if (!double.IsFinite(increment))
+        if (increment.IsInfinity)
         {
             context.Reply.Error("ERR value is NaN or Infinity"u8);
             return;
         }
 
         var store = context.Store;
-        Span<byte> text = stackalloc byte[StringCommands.FloatFormatCapacity];
-        int length;
+        byte[] text;
         lock (store.WriteLock)
         {
-            double current = 0;
-            byte[] value = [];
+            LongDouble current = LongDouble.Zero;
             bool exists = store.TryGetHash(context[1], out HashValue hash);
-            if (exists && hash.TryGet(context[2], out value) && !StringCommands.TryParseFloat(value, out current))
+            if (exists && hash.TryGet(context[2], out byte[] value) && !LongDouble.TryParse(value, out current))
             {
                 context.Reply.Error("ERR hash value is not a float"u8);
                 return;
             }
 
-            double result = current + increment;
-            if (!double.IsFinite(result))
+            LongDouble result = current + increment;
+            if (result.IsInfinity)
             {
                 context.Reply.Error("ERR increment would produce NaN or Infinity"u8);
                 return;
             }
 
-            // As INCRBYFLOAT: decimal sums give Redis's long-double answers for values of ordinary size.
-            length = StringCommands.TryAddDecimal(value, context[3], out decimal sum)
-                ? StringCommands.FormatDecimal(sum, text)
-                : StringCommands.FormatFloat(result, text);
-            store.HashSetLocked(context[1], exists ? hash : store.GetOrAddHashLocked(context[1]), context[2], text[..length]);
+            text = System.Text.Encoding.ASCII.GetBytes(result.Format());
+            store.HashSetLocked(context[1], exists ? hash : store.GetOrAddHashLocked(context[1]), context[2], text);
         }
 
-        context.Reply.Bulk(text[..length]);
+        context.Reply.Bulk(text);
     }
 
     private static void HRandField(ref CommandContext context)
@@ -379,15 +374,17 @@ internal static class HashCommands
         }
     }
 
+    /// <summary>HSCAN key cursor [MATCH pattern] [COUNT count].</summary>
     private static void HScan(ref CommandContext context)
     {
         var reply = context.Reply;
-        if (!Utf8Parser.TryParse(context[2], out ulong _, out int used) || used != context[2].Length || context[2][0] == (byte)'+')
+        if (!Utf8Parser.TryParse(context[2], out ulong cursor, out int used) || used != context[2].Length || context[2][0] == (byte)'+')
         {
             reply.Error("ERR invalid cursor"u8);
             return;
         }
 
+        long count = 10;
         int patternIndex = 0;
         for (int i = 3; i < context.Count; i += 2)
         {
@@ -399,7 +396,7 @@ internal static class HashCommands
 
             if (context.Is(i, "COUNT"u8))
             {
-                if (!context.TryInteger(i + 1, out long count))
+                if (!context.TryInteger(i + 1, out count))
                 {
                     return;
                 }
@@ -426,21 +423,38 @@ internal static class HashCommands
         bool all = pattern.Length == 1 && pattern[0] == (byte)'*';
         lock (store.WriteLock)
         {
-            // One pass returns the whole hash and cursor 0, as Redis does for a listpack; COUNT is a hint.
+            // A listpack is returned whole with cursor 0 whatever COUNT says, as Redis does; a hashtable
+            // page by page, COUNT fields at a time, MATCH applied to each page.
             var matches = new List<KeyValuePair<byte[], byte[]>>();
+            ulong next = 0;
             if (store.TryGetHash(context[1], out HashValue hash))
             {
-                foreach (var pair in hash.Fields)
+                if (hash.Encoding == "listpack")
                 {
-                    if (all || GlobPattern.IsMatch(pattern, pair.Key))
+                    matches.AddRange(hash.Fields);
+                }
+                else
+                {
+                    next = hash.Scan(cursor, count, matches);
+                }
+
+                if (!all)
+                {
+                    int kept = 0;
+                    for (int i = 0; i < matches.Count; i++)
                     {
-                        matches.Add(pair);
+                        if (GlobPattern.IsMatch(pattern, matches[i].Key))
+                        {
+                            matches[kept++] = matches[i];
+                        }
                     }
+
+                    matches.RemoveRange(kept, matches.Count - kept);
                 }
             }
 
             reply.ArrayHeader(2);
-            reply.Bulk("0"u8);
+            reply.Bulk((long)next);
             reply.ArrayHeader(matches.Count * 2);
             foreach (var (field, value) in matches)
             {

@@ -54,7 +54,7 @@ internal static class KeyCommands
         long found = 0;
         for (int i = 1; i < context.Count; i++)
         {
-            bool hit = context.Store.ContainsKey(context[i]);
+            bool hit = context.Store.TryPeekValue(context[i], out _); // not an access, as in Redis
             context.CountLookup(hit);
             found += hit ? 1 : 0;
         }
@@ -64,7 +64,7 @@ internal static class KeyCommands
 
     private static void Type(ref CommandContext context)
     {
-        bool hit = context.Store.TryGetValue(context[1], out object value);
+        bool hit = context.Store.TryPeekValue(context[1], out object value); // not an access, as in Redis
         context.CountLookup(hit);
         context.Reply.Simple(hit ? StoredValues.TypeName(value) : "none"u8);
     }
@@ -98,7 +98,7 @@ internal static class KeyCommands
             }
 
             // The destination takes the source's expiry, or none: never keeps its own.
-            store.PutLocked(context[2], value, expiresAtMs);
+            store.PutLocked(context[2], value, expiresAtMs, store.Access.FormOf(context[1]));
             store.RemoveLocked(context[1]);
         }
 
@@ -247,7 +247,7 @@ internal static class KeyCommands
     /// </summary>
     internal static void ReplyExpiry(ref CommandContext context, bool inMilliseconds, bool absolute)
     {
-        bool hit = context.Store.TryGetValue(context[1], out _, out long expiresAtMs);
+        bool hit = context.Store.TryGetValue(context[1], out _, out long expiresAtMs, touch: false);
         context.CountLookup(hit);
         if (!hit)
         {

@@ -69,14 +69,21 @@ internal static class ObjectCommands
 
         // Only strings have shared integers and string encodings; other types answer from their own value.
         byte[] value = found as byte[] ?? [];
+        var form = found is byte[] ? store.Access.FormOf(context[2]) : StringForm.ByContent;
         if (context.Is(1, "ENCODING"u8))
         {
-            reply.Bulk(found is byte[] ? MemoryEstimate.Encoding(value) switch { "int" => "int"u8, "embstr" => "embstr"u8, _ => "raw"u8 }
-                : System.Text.Encoding.ASCII.GetBytes(StoredValues.Encoding(found)));
+            reply.Bulk(found is not byte[] ? System.Text.Encoding.ASCII.GetBytes(StoredValues.Encoding(found))
+                : form == StringForm.Raw ? "raw"u8
+                : (form == StringForm.NotInteger ? (value.Length <= MemoryEstimate.EmbstrLimit ? "embstr" : "raw") : MemoryEstimate.Encoding(value)) switch
+                {
+                    "int" => "int"u8,
+                    "embstr" => "embstr"u8,
+                    _ => "raw"u8,
+                });
         }
         else if (context.Is(1, "REFCOUNT"u8))
         {
-            bool shared = found is byte[] && value.Length <= 5 && CommandContext.TryParseInteger(value, out long number) && number is >= 0 and < SharedIntegers
+            bool shared = found is byte[] && form == StringForm.ByContent && value.Length <= 5 && CommandContext.TryParseInteger(value, out long number) && number is >= 0 and < SharedIntegers
                 && (context.Database.Settings.MaxMemory == 0 || !context.Database.Settings.NoSharedIntegers);
             reply.Integer(shared ? int.MaxValue : 1);
         }

@@ -9,7 +9,7 @@ internal static class OperationsCommands
     public static void Register(CommandTable table)
     {
         const CommandFlags Anytime = CommandFlags.Loading | CommandFlags.Stale;
-        table.Add(new CommandSpec("shutdown", -1, CommandFlags.Admin | Anytime | CommandFlags.NoAuth, Shutdown, "server",
+        table.Add(new CommandSpec("shutdown", -1, CommandFlags.Admin | Anytime | CommandFlags.NoAuth | CommandFlags.NoMulti, Shutdown, "server",
             "Synchronously saves the database(s) to disk and shuts down the Redis server."));
         table.Add(new CommandSpec("slowlog", -2, CommandFlags.Admin | Anytime, SlowLogCommand, "server",
             "A container for slow log commands."));

@@ -279,6 +279,11 @@ internal static class ServerCommands
             names.Add("fast");
         }
 
+        if ((flags & CommandFlags.NoMulti) != 0)
+        {
+            names.Add("no_multi");
+        }
+
         return names;
     }
 
@@ -329,7 +334,7 @@ internal static class ServerCommands
             [
                 "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                 "GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
-                "SET <directive> <value> [<directive> <value> ...]", "    Set the configuration <directive> to <value> (maxmemory, maxmemory-policy, requirepass, timeout, slowlog-*).",
+                "SET <directive> <value> [<directive> <value> ...]", "    Set the configuration <directive> to <value> (maxmemory, maxmemory-policy, requirepass, timeout, slowlog-*, appendfsync, hash-max-listpack-*).",
                 "RESETSTAT", "    Accepted; statistics are not reset.",
                 "HELP", "    Print this help.",
             ]);
@@ -347,10 +352,14 @@ internal static class ServerCommands
         int port = session.LocalEndPoint is System.Net.IPEndPoint local ? local.Port : 0;
         return
         [
-            new("appendfsync", options.Fsync),
+            new("appendfsync", database.Settings.AppendFsync),
             new("appendonly", database.Log is null ? "no" : "yes"),
             new("databases", database.DatabaseCount.ToString(CultureInfo.InvariantCulture)),
             new("dir", options.DataDirectory ?? Environment.CurrentDirectory),
+            new("hash-max-listpack-entries", database.Databases.HashMaxListpackEntries.ToString(CultureInfo.InvariantCulture)),
+            new("hash-max-listpack-value", database.Databases.HashMaxListpackValue.ToString(CultureInfo.InvariantCulture)),
+            new("hash-max-ziplist-entries", database.Databases.HashMaxListpackEntries.ToString(CultureInfo.InvariantCulture)),
+            new("hash-max-ziplist-value", database.Databases.HashMaxListpackValue.ToString(CultureInfo.InvariantCulture)),
             new("maxclients", options.MaxClients.ToString(CultureInfo.InvariantCulture)),
             new("maxmemory", database.Settings.MaxMemory.ToString(CultureInfo.InvariantCulture)),
             new("maxmemory-policy", database.Settings.MaxMemoryPolicy),

@@ -140,6 +140,7 @@ internal static partial class StringCommands
 
             patch.CopyTo(buffer[offset..]);
             store.SetLocked(key, buffer, expiresAtMs);
+            store.Access.MadeAs(key, StringForm.Raw);
         }
         finally
         {

@@ -18,9 +18,6 @@ internal static partial class StringCommands
     private const CommandFlags GrowFast = CommandFlags.Write | CommandFlags.DenyOom | CommandFlags.Fast;
     private const CommandFlags WriteFast = CommandFlags.Write | CommandFlags.Fast;
 
-    /// <summary>Redis's MAX_LONG_DOUBLE_CHARS: a longer value is not parsed as a float.</summary>
-    private const int MaxFloatChars = 5 * 1024;
-
     static partial void RegisterVariants(CommandTable table)
     {
         table.Add(new CommandSpec("setnx", 3, GrowFast, SetNx, "string", "Set the string value of a key only when the key doesn't exist.", 1, 1, 1));
@@ -232,7 +229,4 @@ internal static partial class StringCommands
 
         context.Reply.Integer(1);
     }
-
-    /// <summary>Room for any finite double in plain notation: 309 integer digits or 17 decimals, a sign, a point.</summary>
-    internal const int FloatFormatCapacity = 340;
 }

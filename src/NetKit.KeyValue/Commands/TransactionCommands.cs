@@ -25,6 +25,11 @@ internal static class TransactionCommands
     public static bool RunsInsideMulti(CommandSpec spec) =>
         spec.Name is "exec" or "discard" or "multi" or "watch" or "quit";
 
+    /// <summary>Whether <paramref name="spec"/> is refused with -OOM over maxmemory: a command that adds data, and
+    /// inside MULTI any command but EXEC, DISCARD and QUIT, as Redis refuses them (a queue may grow without bound).</summary>
+    public static bool RefusedOverMaxMemory(CommandSpec spec, bool inMulti) =>
+        (spec.Flags & CommandFlags.DenyOom) != 0 || (inMulti && spec.Name is not ("exec" or "discard" or "quit" or "reset"));
+
     /// <summary>Forgets every key the client watches (EXEC, DISCARD, UNWATCH, disconnection).</summary>
     public static void UnwatchAll(ClientSession session, KeyValueStore anyDatabase)
     {
@@ -120,6 +125,15 @@ internal static class TransactionCommands
             return;
         }
 
+        // Redis judges EXEC as deny-oom when anything it queued is, before anything else (its processCommand
+        // refuses it before execCommand runs), and discards the transaction with that reason.
+        if (context.Database.IsOverMaxMemory && transaction.Queued.Exists(QueuedDenyOom))
+        {
+            Finish(ref context);
+            reply.Error("EXECABORT Transaction discarded because of: OOM command not allowed when used memory > 'maxmemory'."u8);
+            return;
+        }
+
         if (transaction.Aborted)
         {
             Finish(ref context);
@@ -166,6 +180,10 @@ internal static class TransactionCommands
             }
         }
     }
+
+    private static bool QueuedDenyOom(QueuedCommand command) =>
+        CommandTable.Default.TryGet(command.Request.AsSpan(command.Arguments[0].Start, command.Arguments[0].Length), out CommandSpec spec)
+        && (spec.Flags & CommandFlags.DenyOom) != 0;
 
     private static void Finish(ref CommandContext context)
     {

@@ -166,7 +166,9 @@ public sealed partial class AppendOnlyLog
             waiters?.TrySetException(new IOException($"the append-only log could not be written: {_lastWriteError}"));
         }
 
-        if (Policy == FsyncPolicy.EverySecond && written)
+        // Not only under everysec: what was written unsynced before a switch to always (CONFIG SET
+        // appendfsync) still gets its fsync within the second it was promised.
+        if (Policy != FsyncPolicy.No && written)
         {
             MaybeStartBackgroundFsync();
         }
@@ -176,7 +178,7 @@ public sealed partial class AppendOnlyLog
 
     private int NextWakeMs()
     {
-        if (Policy == FsyncPolicy.EverySecond && _unsynced)
+        if (Policy != FsyncPolicy.No && _unsynced)
         {
             long due = _lastFsyncTicks + EverySecondMs - Environment.TickCount64;
             return (int)Math.Clamp(due, 1, EverySecondMs);
@@ -197,6 +199,7 @@ public sealed partial class AppendOnlyLog
             if (Policy == FsyncPolicy.Always)
             {
                 Fsync(_stream);
+                _unsynced = false;
             }
             else
             {

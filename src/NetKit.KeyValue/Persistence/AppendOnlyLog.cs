@@ -104,6 +104,7 @@ public sealed partial class AppendOnlyLog : IKeyValueLog, IAsyncDisposable
     private Task? _backgroundFsync;
     private long _lastRewriteFailedTicks = long.MinValue / 2;
 
+    private int _policy;
     private long _fsyncCount;
     private long _bytesWritten;
     private long _rewrites;
@@ -116,7 +117,7 @@ public sealed partial class AppendOnlyLog : IKeyValueLog, IAsyncDisposable
         _directory = directory;
         _path = Path.Combine(directory, FileName);
         _rewritePath = Path.Combine(directory, RewriteFileName);
-        Policy = policy;
+        _policy = (int)policy;
         _store = store;
         _logger = logger;
         _handle = handle;
@@ -128,7 +129,14 @@ public sealed partial class AppendOnlyLog : IKeyValueLog, IAsyncDisposable
         _writer.Start();
     }
 
-    public FsyncPolicy Policy { get; }
+    /// <summary>When writes are forced to disk; CONFIG SET appendfsync changes it while the server runs. The
+    /// writer reads it once per batch, after taking the batch, so a change recorded after the switch is
+    /// written under the new policy.</summary>
+    public FsyncPolicy Policy
+    {
+        get => (FsyncPolicy)Volatile.Read(ref _policy);
+        set => Volatile.Write(ref _policy, (int)value);
+    }
 
     /// <summary>The log file.</summary>
     public string FilePath => _path;

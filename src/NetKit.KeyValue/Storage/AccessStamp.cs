@@ -14,4 +14,9 @@ internal sealed class AccessStamp
     public byte Counter = InitialCounter;
 
     public long CounterAtMinutes;
+
+    /// <summary>How the string was last made, where that and not its content decides OBJECT ENCODING, until it
+    /// is set anew: changed in place (APPEND, SETRANGE, SETBIT, BITOP) it is raw; made from a float
+    /// (INCRBYFLOAT) it is never an int.</summary>
+    public StringForm Form;
 }

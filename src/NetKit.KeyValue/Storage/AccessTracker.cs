@@ -30,11 +30,24 @@ internal sealed class AccessTracker
 
     public void Touch(ReadOnlySpan<byte> key, long nowMs)
     {
-        if (!_bySpan.TryGetValue(key, out AccessStamp? stamp))
+        if (_bySpan.TryGetValue(key, out AccessStamp? stamp))
         {
-            return;
+            Touch(stamp, nowMs);
         }
+    }
 
+    /// <summary>A key given a new value (SET and the like): an access that also ends <see cref="AccessStamp.Form"/>.</summary>
+    public void Written(ReadOnlySpan<byte> key, long nowMs)
+    {
+        if (_bySpan.TryGetValue(key, out AccessStamp? stamp))
+        {
+            Touch(stamp, nowMs);
+            stamp.Form = StringForm.ByContent;
+        }
+    }
+
+    private void Touch(AccessStamp stamp, long nowMs)
+    {
         if (_lfu)
         {
             long minutes = nowMs / 60_000;
@@ -47,11 +60,42 @@ internal sealed class AccessTracker
         }
     }
 
+    /// <summary>Records how the key's string was made, for OBJECT ENCODING (see <see cref="AccessStamp.Form"/>).</summary>
+    public void MadeAs(ReadOnlySpan<byte> key, StringForm form)
+    {
+        if (_bySpan.TryGetValue(key, out AccessStamp? stamp))
+        {
+            stamp.Form = form;
+        }
+    }
+
+    public StringForm FormOf(ReadOnlySpan<byte> key) => _bySpan.TryGetValue(key, out AccessStamp? stamp) ? stamp.Form : StringForm.ByContent;
+
     /// <summary>A new key, <paramref name="storedKey"/> being the array the values dictionary holds.</summary>
     public void Created(byte[] storedKey, long nowMs) =>
         _stamps[storedKey] = new AccessStamp { LastAccessMs = nowMs, CounterAtMinutes = nowMs / 60_000 };
 
     public void Removed(ReadOnlySpan<byte> key) => _bySpan.TryRemove(key, out _);
+
+    /// <summary>RESTORE's IDLETIME or FREQ (-1 when not given), applied as Redis's objectSetLRUOrLFU: the
+    /// frequency under an LFU policy, the idle time under any other.</summary>
+    public void Restored(ReadOnlySpan<byte> key, long nowMs, long idleSeconds, int frequency)
+    {
+        if (!_bySpan.TryGetValue(key, out AccessStamp? stamp))
+        {
+            return;
+        }
+
+        if (_lfu && frequency >= 0)
+        {
+            stamp.Counter = (byte)frequency;
+            stamp.CounterAtMinutes = nowMs / 60_000;
+        }
+        else if (!_lfu && idleSeconds >= 0)
+        {
+            stamp.LastAccessMs = nowMs - Math.Min(idleSeconds, long.MaxValue / 2000) * 1000;
+        }
+    }
 
     public void Clear() => _stamps.Clear();
 

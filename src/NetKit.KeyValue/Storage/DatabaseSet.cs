@@ -28,6 +28,12 @@ internal sealed class DatabaseSet
 
     public TimeProvider Time { get; }
 
+    /// <summary>hash-max-listpack-entries: a hash with more fields is a hashtable. Read under the write lock.</summary>
+    public long HashMaxListpackEntries { get; set; } = HashValue.ListpackMaxEntries;
+
+    /// <summary>hash-max-listpack-value: a hash with a longer field or value is a hashtable.</summary>
+    public long HashMaxListpackValue { get; set; } = HashValue.ListpackMaxValue;
+
     public int Count => _databases.Length;
 
     /// <summary>Database <paramref name="index"/> as it is now (SWAPDB moves them).</summary>

@@ -39,7 +39,7 @@ public sealed partial class KeyValueStore
     /// <summary>Sets a field of a hash got from <see cref="GetOrAddHashLocked"/>; true when the field is new.</summary>
     internal bool HashSetLocked(ReadOnlySpan<byte> key, HashValue hash, ReadOnlySpan<byte> field, ReadOnlySpan<byte> value)
     {
-        Interlocked.Add(ref _usedBytes, hash.Set(field, value, out bool added));
+        Interlocked.Add(ref _usedBytes, hash.Set(field, value, out bool added, _set.HashMaxListpackEntries, _set.HashMaxListpackValue));
         TouchLocked(key);
         Journal?.RecordHashSet(Index, key, field, value);
         return added;

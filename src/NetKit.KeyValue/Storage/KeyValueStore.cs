@@ -169,11 +169,12 @@ public sealed partial class KeyValueStore
         return false;
     }
 
-    /// <summary>Looks up a key of any type and its expiry (Unix ms, 0 = none).</summary>
-    internal bool TryGetValue(ReadOnlySpan<byte> key, out object value, out long expiresAtMs)
+    /// <summary>Looks up a key of any type and its expiry (Unix ms, 0 = none); <paramref name="touch"/> false for
+    /// a look that is not an access (TTL and its kind, as Redis's LOOKUP_NOTOUCH).</summary>
+    internal bool TryGetValue(ReadOnlySpan<byte> key, out object value, out long expiresAtMs, bool touch = true)
     {
         expiresAtMs = 0;
-        if (!TryGetValue(key, out value))
+        if (!(touch ? TryGetValue(key, out value) : TryPeekValue(key, out value)))
         {
             return false;
         }
@@ -235,7 +236,7 @@ public sealed partial class KeyValueStore
                 Interlocked.Add(ref _usedBytes, value.Length - StoredValues.SizeOf(current));
             }
 
-            Access.Touch(key, NowMs);
+            Access.Written(key, NowMs);
         }
         else
         {
@@ -250,12 +251,14 @@ public sealed partial class KeyValueStore
     }
 
     /// <summary>Stores <paramref name="value"/> of any type as it is (RENAME, MOVE, COPY: the caller hands over a
-    /// value no other key holds), journaled whole. Caller holds <see cref="WriteLock"/>.</summary>
-    internal void PutLocked(ReadOnlySpan<byte> key, object value, long expiresAtMs)
+    /// value no other key holds, and a string's <paramref name="form"/> goes with it), journaled whole. Caller
+    /// holds <see cref="WriteLock"/>.</summary>
+    internal void PutLocked(ReadOnlySpan<byte> key, object value, long expiresAtMs, StringForm form = StringForm.ByContent)
     {
         if (value is byte[] bytes)
         {
             SetLocked(key, bytes, expiresAtMs);
+            Access.MadeAs(key, form);
             return;
         }
 

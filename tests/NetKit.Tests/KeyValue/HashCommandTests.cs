@@ -77,8 +77,8 @@ public class HashCommandTests
         Assert.Equal("-ERR hash value is not a float\r\n", kv.Run("HINCRBYFLOAT", "h", "text", "1"));
         Assert.Equal("-ERR value is not a valid float\r\n", kv.Run("HINCRBYFLOAT", "h", "f", "x"));
         Assert.Equal("-ERR value is NaN or Infinity\r\n", kv.Run("HINCRBYFLOAT", "h", "f", "inf"));
-        kv.Run("HSET", "h", "huge", "1e308");
-        Assert.Equal("-ERR increment would produce NaN or Infinity\r\n", kv.Run("HINCRBYFLOAT", "h", "huge", "1e308"));
+        kv.Run("HSET", "h", "huge", "1.1e4932");
+        Assert.Equal("-ERR increment would produce NaN or Infinity\r\n", kv.Run("HINCRBYFLOAT", "h", "huge", "1.1e4932"));
     }
 
     [Fact]

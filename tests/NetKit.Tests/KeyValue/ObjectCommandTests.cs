@@ -35,6 +35,59 @@ public class ObjectCommandTests
     }
 
     [Fact]
+    public void EncodingFollowsHowAStringWasMade()
+    {
+        // Redis's string.tcl "SETRANGE against integer-encoded key", and the other in-place changes.
+        using var kv = new RespCommandRunner(_clock);
+        kv.Run("SET", "k", "1234");
+        Assert.Equal(":4\r\n", kv.Run("SETRANGE", "k", "0", "2"));
+        Assert.Equal(Bulk("raw"), kv.Run("OBJECT", "ENCODING", "k"));
+        Assert.Equal(":1\r\n", kv.Run("OBJECT", "REFCOUNT", "k"));
+        kv.Run("SET", "k", "1234");
+        kv.Run("SETRANGE", "k", "0", "");
+        Assert.Equal(Bulk("int"), kv.Run("OBJECT", "ENCODING", "k"));
+        kv.Run("APPEND", "k", "5");
+        Assert.Equal(Bulk("raw"), kv.Run("OBJECT", "ENCODING", "k"));
+        kv.Run("INCR", "k");
+        Assert.Equal(Bulk("int"), kv.Run("OBJECT", "ENCODING", "k"));
+        kv.Run("SETBIT", "k", "1", "1");
+        Assert.Equal(Bulk("raw"), kv.Run("OBJECT", "ENCODING", "k"));
+        kv.Run("SET", "k", "77");
+        Assert.Equal(Bulk("int"), kv.Run("OBJECT", "ENCODING", "k"));
+        kv.Run("INCRBYFLOAT", "k", "1");
+        Assert.Equal(Bulk("embstr"), kv.Run("OBJECT", "ENCODING", "k"));
+        Assert.Equal(":1\r\n", kv.Run("OBJECT", "REFCOUNT", "k"));
+        kv.Run("APPEND", "new", "12");
+        Assert.Equal(Bulk("int"), kv.Run("OBJECT", "ENCODING", "new"));
+
+        // The value keeps its encoding when it moves or is copied, as Redis's object does.
+        kv.Run("SETRANGE", "new", "0", "3");
+        kv.Run("COPY", "new", "copied");
+        kv.Run("RENAME", "new", "renamed");
+        kv.Run("MOVE", "renamed", "1");
+        Assert.Equal(Bulk("raw"), kv.Run("OBJECT", "ENCODING", "copied"));
+        kv.Run("SELECT", "1");
+        Assert.Equal(Bulk("raw"), kv.Run("OBJECT", "ENCODING", "renamed"));
+    }
+
+    [Fact]
+    public void ExistenceAndTimeToLiveLooksAreNotAccesses()
+    {
+        // Redis looks these up with LOOKUP_NOTOUCH; a write such as EXPIRE is an access.
+        using var kv = new RespCommandRunner(_clock);
+        kv.Run("SET", "k", "v");
+        _clock.Advance(TimeSpan.FromSeconds(100));
+        foreach (string[] look in new[] { new[] { "EXISTS", "k" }, ["TYPE", "k"], ["TTL", "k"], ["PTTL", "k"], ["EXPIRETIME", "k"], ["PEXPIRETIME", "k"] })
+        {
+            kv.Run(look);
+            Assert.Equal(":100\r\n", kv.Run("OBJECT", "IDLETIME", "k"));
+        }
+
+        kv.Run("EXPIRE", "k", "1000");
+        Assert.Equal(":0\r\n", kv.Run("OBJECT", "IDLETIME", "k"));
+    }
+
+    [Fact]
     public void IdleTimeIsSinceTheLastAccessAndFreqNeedsAnLfuPolicy()
     {
         using var kv = new RespCommandRunner(_clock);

@@ -24,6 +24,43 @@ public class TransactionCommandTests
     }
 
     [Fact]
+    public void ExecOfAWriteOverMaxMemoryIsAbortedAndDiscarded()
+    {
+        // Redis's multi.tcl "EXEC with at least one use-memory command should fail": the limit is set by
+        // another client after the commands were queued.
+        using var kv = new RespCommandRunner();
+        using var admin = new RespCommandRunner(kv.Database);
+        kv.Run("SET", "existing", "value");
+        kv.Run("MULTI");
+        Assert.Equal(Queued, kv.Run("SET", "x", "1"));
+        Assert.Equal(Queued, kv.Run("GET", "x"));
+        admin.Run("CONFIG", "SET", "maxmemory", "1");
+        Assert.Equal("-EXECABORT Transaction discarded because of: OOM command not allowed when used memory > 'maxmemory'.\r\n", kv.Run("EXEC"));
+        Assert.Equal("-ERR EXEC without MULTI\r\n", kv.Run("EXEC"));
+
+        // Over the limit, anything queued is refused, reads included, and EXEC then fails; reads outside MULTI go on.
+        Assert.Equal(Ok, kv.Run("MULTI"));
+        Assert.Equal("-OOM command not allowed when used memory > 'maxmemory'.\r\n", kv.Run("GET", "existing"));
+        Assert.Equal("-OOM command not allowed when used memory > 'maxmemory'.\r\n", kv.Run("PING"));
+        Assert.Equal("-EXECABORT Transaction discarded because of previous errors.\r\n", kv.Run("EXEC"));
+        Assert.Equal(Bulk("value"), kv.Run("GET", "existing"));
+        admin.Run("CONFIG", "SET", "maxmemory", "0");
+        Assert.Equal("$-1\r\n", kv.Run("GET", "x"));
+    }
+
+    [Fact]
+    public void ShutdownIsNotAllowedInsideATransaction()
+    {
+        using var kv = new RespCommandRunner();
+        kv.Run("MULTI");
+        Assert.Equal(Queued, kv.Run("SET", "foo", "bar"));
+        Assert.Equal("-ERR Command not allowed inside a transaction\r\n", kv.Run("SHUTDOWN"));
+        Assert.Equal("-EXECABORT Transaction discarded because of previous errors.\r\n", kv.Run("EXEC"));
+        Assert.Equal("$-1\r\n", kv.Run("GET", "foo"));
+        Assert.False(kv.Closed);
+    }
+
+    [Fact]
     public void AQueueingErrorAbortsExec()
     {
         using var kv = new RespCommandRunner();

@@ -8,7 +8,7 @@ using NetKit.Tests.KeyValue.Server;
 namespace NetKit.Tests.KeyValue.Differential;
 
 /// <summary>
-/// The same random command sequences — strings, hashes, SELECT/MOVE/COPY/SWAPDB, MULTI/EXEC, WATCH from two
+/// The same random command sequences — strings (INCRBYFLOAT, SETRANGE, OBJECT ENCODING included), hashes, SELECT/MOVE/COPY/SWAPDB, MULTI/EXEC, WATCH from two
 /// clients — sent to redis-server and to NetKit, every reply compared byte for byte. Replies whose order is
 /// the dictionary's (HGETALL, KEYS...) are left out. Bounded: a few hundred commands per seed, a few seeds.
 /// </summary>
@@ -20,10 +20,10 @@ public class RedisDifferentialTests
 
     private static readonly string[] Keys = ["k0", "k1", "k2"];
     private static readonly string[] Fields = ["f0", "f1", "f2"];
-    // No value of 19 digits nor in exponent form: a float increment on one differs in its last digits, Redis adding in an 80-bit
-    // long double and NetKit in decimal (a known difference, INCRBYFLOAT's too). HINCRBY's overflow is
-    // reached through its increments instead.
-    private static readonly string[] Values = ["1", "-5", "abc", "3.5", "", "0.1", "10", "-0.25"];
+    // Large, long and exponent-form values too: float increments on them show the last digits of Redis's 80-bit
+    // long double sums. HINCRBY's overflow is reached through its increments.
+    private static readonly string[] Values =
+        ["1", "-5", "abc", "3.5", "", "0.1", "10", "-0.25", "1234567.1", "1e300", "9223372036854775807", "0x1p3", "-2.5e-3"];
     private static readonly string[] Increments = ["1", "-5", "x", "9223372036854775807", "-9223372036854775808", "100"];
 
     [RequiresToolFact("redis-server")]
@@ -69,7 +69,7 @@ public class RedisDifferentialTests
         string F() => Fields[random.Next(Fields.Length)];
         string V() => Values[random.Next(Values.Length)];
         string Db() => random.Next(3).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return random.Next(36) switch
+        return random.Next(39) switch
         {
             0 or 1 => ["SET", K(), V()],
             2 or 3 => ["GET", K()],
@@ -101,6 +101,9 @@ public class RedisDifferentialTests
             32 => ["UNWATCH"],
             33 => ["MGET", K(), K()],
             34 => ["HGET", K()],
+            35 => ["INCRBYFLOAT", K(), V()],
+            36 => ["SETRANGE", K(), random.Next(4).ToString(System.Globalization.CultureInfo.InvariantCulture), V()],
+            37 => ["OBJECT", "ENCODING", K()],
             _ => random.Next(8) == 0 ? ["FLUSHDB"] : ["HMSET", K(), F(), V()],
         };
     }
