@@ -65,10 +65,16 @@ public sealed class KeyValueServer : INetworkServer
     public string Transport => "tcp";
 
     /// <summary>The endpoint listened on, with the real port when port 0 was asked for.</summary>
-    public IPEndPoint EndPoint => LocalEndPoint;
+    public EndPoint EndPoint => LocalEndPoint;
 
     /// <inheritdoc />
-    public IPEndPoint LocalEndPoint => _listener?.LocalEndPoint ?? throw new InvalidOperationException("the server has not started");
+    public EndPoint LocalEndPoint => _listener?.LocalEndPoint ?? throw new InvalidOperationException("the server has not started");
+
+    /// <summary>Where TLS is served (the TLS port, or the one endpoint when it is TLS only); null without TLS.</summary>
+    public EndPoint? TlsEndPoint => (_listener ?? throw new InvalidOperationException("the server has not started")).TlsEndPoint;
+
+    /// <inheritdoc />
+    public IReadOnlyList<ServerListener> Listeners => _listener?.Listeners ?? [];
 
     /// <summary>Completes once the server has stopped and closed its log.</summary>
     public Task Completion => _stopped.Task;
@@ -110,7 +116,9 @@ public sealed class KeyValueServer : INetworkServer
                 return;
             }
 
-            if (ProtectedMode.Check(Options.ListenEndPoint.Address, Options.RequirePass is not null) is { } refusal)
+            // A Unix socket is reached from this machine only, as loopback is: Redis's protected mode lets it be.
+            if (Options.ListenEndPoint is IPEndPoint ip
+                && ProtectedMode.Check(ip.Address, Options.RequirePass is not null) is { } refusal)
             {
                 throw new ProtectedModeException(refusal);
             }
@@ -209,6 +217,9 @@ public sealed class KeyValueServer : INetworkServer
     private TcpServerOptions ListenerOptions() => new()
     {
         EndPoint = Options.ListenEndPoint,
+        Tls = Options.Tls,
+        TlsEndPoint = Options.TlsListenEndPoint,
+        UnixSocketPermissions = Options.UnixSocketPermissions,
         Model = Options.Model,
         MaxConnections = Options.MaxConnections,
         MaxThreads = Options.MaxThreads,

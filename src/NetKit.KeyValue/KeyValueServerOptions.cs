@@ -2,6 +2,7 @@ using System.Net;
 using NetKit.Connections;
 using NetKit.KeyValue.Persistence;
 using NetKit.Transport;
+using NetKit.Transport.Tls;
 
 namespace NetKit.KeyValue;
 
@@ -13,11 +14,24 @@ public sealed record KeyValueServerOptions
 {
     public const int DefaultPort = 7881;
 
-    /// <summary>The address to listen on; when null, 127.0.0.1 and <see cref="Port"/>.</summary>
-    public IPEndPoint? EndPoint { get; init; }
+    /// <summary>The address to listen on, an <see cref="IPEndPoint"/> or a
+    /// <see cref="System.Net.Sockets.UnixDomainSocketEndPoint"/>; when null, 127.0.0.1 and <see cref="Port"/>.</summary>
+    public EndPoint? EndPoint { get; init; }
 
     /// <summary>The loopback port to listen on when <see cref="EndPoint"/> is null; 0 = any free port.</summary>
     public int Port { get; init; } = DefaultPort;
+
+    /// <summary>Serve TLS with this certificate: on <see cref="TlsPort"/> beside the plain port when it is set,
+    /// otherwise on the one listener itself (so TLS only). Null = no TLS.</summary>
+    public TlsServerOptions? Tls { get; init; }
+
+    /// <summary>A TLS port beside the plain one, on the same IP address (Redis's tls-port); 0 = any free port.
+    /// Needs <see cref="Tls"/>. Null = none.</summary>
+    public int? TlsPort { get; init; }
+
+    /// <summary>The socket file's permissions when <see cref="EndPoint"/> is a Unix socket (Redis's
+    /// unixsocketperm); null = what the umask gives.</summary>
+    public UnixFileMode? UnixSocketPermissions { get; init; }
 
     public ConnectionModel Model { get; init; } = ConnectionModels.Default;
 
@@ -77,5 +91,27 @@ public sealed record KeyValueServerOptions
     internal KeyValueStore? Store { get; init; }
 
     /// <summary>The address listened on.</summary>
-    public IPEndPoint ListenEndPoint => EndPoint ?? new IPEndPoint(IPAddress.Loopback, Port);
+    public EndPoint ListenEndPoint => EndPoint ?? new IPEndPoint(IPAddress.Loopback, Port);
+
+    /// <summary>The TLS listener's address beside the plain one, or null.</summary>
+    /// <exception cref="ArgumentException">A TLS port without a certificate, or beside a Unix socket.</exception>
+    public IPEndPoint? TlsListenEndPoint
+    {
+        get
+        {
+            if (TlsPort is not { } port)
+            {
+                return null;
+            }
+
+            if (Tls is null)
+            {
+                throw new ArgumentException("a TLS port needs a TLS certificate (Tls)");
+            }
+
+            return ListenEndPoint is IPEndPoint ip
+                ? new IPEndPoint(ip.Address, port)
+                : throw new ArgumentException("a TLS port listens on the IP address of EndPoint, and EndPoint is a Unix socket");
+        }
+    }
 }

@@ -4,4 +4,4 @@ using NetKit.Hosting;
 namespace NetKit.Cli.Hosting;
 
 /// <summary>One service a server command runs: where it listens, and with which model and limits.</summary>
-public sealed record ServedService(ServiceDefinition Service, IPEndPoint EndPoint, ServiceSettings Settings);
+public sealed record ServedService(ServiceDefinition Service, EndPoint EndPoint, ServiceSettings Settings);

@@ -34,7 +34,7 @@ internal sealed partial class ServerStartup(ServerPlan plan, IHostApplicationLif
         if (services.FirstOrDefault(s => s.Service == KeyValueService.Definition) is { } kv)
         {
             var options = KeyValueOptions(plan.KeyValue ?? new KeyValueServerOptions(), kv);
-            if (ProtectedMode.Check(kv.EndPoint.Address, options.RequirePass is not null) is { } refusal)
+            if (kv.EndPoint is System.Net.IPEndPoint ip && ProtectedMode.Check(ip.Address, options.RequirePass is not null) is { } refusal)
             {
                 // Checked before the log is opened or anything listens: nothing has happened yet to undo.
                 throw new CliException(CliExitCodes.ProtectedMode, refusal);
@@ -93,9 +93,8 @@ internal sealed partial class ServerStartup(ServerPlan plan, IHostApplicationLif
         }
     }
 
-    /// <summary>The endpoint as HOST:PORT, an IPv6 host in brackets (<c>[::1]:7878</c>).</summary>
-    public static string Format(System.Net.IPEndPoint endPoint) =>
-        new HostPort(endPoint.Address.ToString(), endPoint.Port).ToString();
+    /// <summary>The endpoint as HOST:PORT, an IPv6 host in brackets (<c>[::1]:7878</c>), or unix:PATH.</summary>
+    public static string Format(System.Net.EndPoint endPoint) => HostPort.FromEndPoint(endPoint).ToString();
 
     private static KeyValueServerOptions KeyValueOptions(KeyValueServerOptions kv, ServedService served) =>
         kv with

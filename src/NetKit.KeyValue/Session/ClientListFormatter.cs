@@ -35,6 +35,11 @@ internal static class ClientListFormatter
             return new IPEndPoint(address, ip.Port).ToString();
         }
 
+        if (endPoint is System.Net.Sockets.UnixDomainSocketEndPoint unix)
+        {
+            return unix + ":0"; // Redis writes a Unix socket client as its socket file, port 0
+        }
+
         return endPoint?.ToString() ?? string.Empty;
     }
 

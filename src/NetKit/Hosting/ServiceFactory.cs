@@ -13,7 +13,7 @@ namespace NetKit.Hosting;
 /// <summary>Builds the server of a <see cref="ServiceDefinition"/>: its protocol core on the right transport.</summary>
 public static class ServiceFactory
 {
-    public static INetworkServer Create(ServiceDefinition service, IPEndPoint endPoint, ServiceSettings settings,
+    public static INetworkServer Create(ServiceDefinition service, EndPoint endPoint, ServiceSettings settings,
         ILoggerFactory loggerFactory)
     {
         var logger = loggerFactory.CreateLogger($"NetKit.{service.Name}");
@@ -25,7 +25,12 @@ public static class ServiceFactory
                 "time" => new TimeHandler(settings.TimeProvider),
                 _ => throw new ArgumentException($"unknown UDP service '{service.Name}'", nameof(service)),
             };
-            return new UdpServer(service.Name, handler, new UdpServerOptions { EndPoint = endPoint, Model = settings.Model }, logger);
+            return new UdpServer(service.Name, handler, new UdpServerOptions
+            {
+                EndPoint = endPoint,
+                Model = settings.Model,
+                UnixSocketPermissions = settings.UnixSocketPermissions,
+            }, logger);
         }
 
         Func<IConnectionProtocol> factory;
@@ -48,7 +53,7 @@ public static class ServiceFactory
         return new TcpServer(service.Name, factory, TcpOptions(endPoint, settings), logger);
     }
 
-    private static TcpServerOptions TcpOptions(IPEndPoint endPoint, ServiceSettings settings) =>
+    private static TcpServerOptions TcpOptions(EndPoint endPoint, ServiceSettings settings) =>
         new()
         {
             EndPoint = endPoint,
@@ -62,5 +67,7 @@ public static class ServiceFactory
             OutputLimit = settings.OutputLimit,
             TimeProvider = settings.TimeProvider,
             MinRequestDataRate = settings.MinRequestDataRate,
+            Tls = settings.Tls,
+            UnixSocketPermissions = settings.UnixSocketPermissions,
         };
 }

@@ -36,4 +36,10 @@ public sealed record ServiceSettings
     public int MaxLineLength { get; init; } = LinesProtocol.DefaultMaxLineLength;
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>TCP: serve TLS with this certificate (the TLS model, whatever <see cref="Model"/> says); null = plain.</summary>
+    public Transport.Tls.TlsServerOptions? Tls { get; init; }
+
+    /// <summary>A Unix socket listener's file permissions (<c>--unix-socket-perm</c>); null = what the umask gives.</summary>
+    public UnixFileMode? UnixSocketPermissions { get; init; }
 }

@@ -15,6 +15,9 @@ public static class ExitCodes
     public const int BadAddress = 9;
     public const int ProtocolViolation = 10;
 
+    /// <summary>After the CLI's own codes (11–16), so the two never collide.</summary>
+    public const int TlsFailed = 17;
+
     public static int For(NetErrorKind kind) => kind switch
     {
         NetErrorKind.AddressInUse => AddressInUse,
@@ -25,6 +28,7 @@ public static class ExitCodes
         NetErrorKind.PermissionDenied => PermissionDenied,
         NetErrorKind.BadAddress => BadAddress,
         NetErrorKind.ProtocolViolation => ProtocolViolation,
+        NetErrorKind.TlsFailed => TlsFailed,
         _ => Failure,
     };
 }

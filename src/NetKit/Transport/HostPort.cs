@@ -1,17 +1,39 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using NetKit.Transport.Unix;
 
 namespace NetKit.Transport;
 
-/// <summary>A <c>HOST:PORT</c> pair as typed on a command line: <c>127.0.0.1:7878</c>,
-/// <c>[::1]:7878</c>, <c>localhost:7878</c>, or <c>:7878</c> / <c>7878</c> for the default host.</summary>
+/// <summary>An address as typed on a command line: <c>127.0.0.1:7878</c>, <c>[::1]:7878</c>,
+/// <c>localhost:7878</c>, <c>:7878</c> / <c>7878</c> for the default host, or <c>unix:PATH</c> for a Unix
+/// domain socket (then <see cref="UnixPath"/> is set and <see cref="Host"/> and <see cref="Port"/> mean nothing).</summary>
 public readonly record struct HostPort(string Host, int Port)
 {
     public const string DefaultHost = "127.0.0.1";
 
+    /// <summary>What names a Unix domain socket in an address: <c>unix:/run/netkit/kv.sock</c>.</summary>
+    public const string UnixPrefix = "unix:";
+
+    /// <summary>The socket file of a Unix domain socket address; null for a host and port.</summary>
+    public string? UnixPath { get; init; }
+
+    public bool IsUnix => UnixPath is not null;
+
+    /// <summary>The address of the Unix domain socket at <paramref name="path"/>.</summary>
+    public static HostPort Unix(string path) => new(string.Empty, 0) { UnixPath = path };
+
+    /// <summary>The address as it would be typed to reach <paramref name="endPoint"/> (a server's bound one).</summary>
+    public static HostPort FromEndPoint(EndPoint endPoint) => endPoint switch
+    {
+        IPEndPoint ip => new HostPort(ip.Address.ToString(), ip.Port),
+        UnixDomainSocketEndPoint unix => Unix(unix.ToString()),
+        _ => throw new ArgumentException($"not an IP or Unix socket endpoint: {endPoint}", nameof(endPoint)),
+    };
+
     public override string ToString() =>
-        Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
+        UnixPath is { } path ? UnixPrefix + path
+        : Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
 
     /// <summary>Parses <paramref name="text"/>, taking <paramref name="defaultPort"/> when no port is given.</summary>
     /// <exception cref="NetKitException">Kind <see cref="NetErrorKind.BadAddress"/> when it is not HOST:PORT.</exception>
@@ -23,7 +45,9 @@ public readonly record struct HostPort(string Host, int Port)
         }
 
         throw new NetKitException(NetErrorKind.BadAddress, $"invalid address '{text}'",
-            "expected HOST:PORT with a port from 0 to 65535");
+            text?.Trim().StartsWith(UnixPrefix, StringComparison.Ordinal) == true
+                ? UnixSocketFile.PathRule
+                : "expected HOST:PORT with a port from 0 to 65535, or unix:PATH");
     }
 
     public static bool TryParse(string? text, int defaultPort, string defaultHost, out HostPort result)
@@ -33,6 +57,18 @@ public readonly record struct HostPort(string Host, int Port)
         if (string.IsNullOrEmpty(text))
         {
             result = new HostPort(defaultHost, defaultPort);
+            return true;
+        }
+
+        if (text.StartsWith(UnixPrefix, StringComparison.Ordinal))
+        {
+            string path = text[UnixPrefix.Length..];
+            if (!UnixSocketFile.IsValidPath(path))
+            {
+                return false;
+            }
+
+            result = Unix(path);
             return true;
         }
 
@@ -101,6 +137,11 @@ public readonly record struct HostPort(string Host, int Port)
     /// <summary>Resolves the host to addresses: an IP literal directly, a name through DNS.</summary>
     public async Task<IPAddress[]> ResolveAsync(CancellationToken cancellationToken)
     {
+        if (IsUnix)
+        {
+            throw new NetKitException(NetErrorKind.BadAddress, $"cannot resolve {this}", "a Unix socket has no IP address");
+        }
+
         if (IPAddress.TryParse(Host, out var address))
         {
             return [address];
@@ -122,9 +163,15 @@ public readonly record struct HostPort(string Host, int Port)
         }
     }
 
-    /// <summary>The endpoint to bind a listener to: the host must be an IP literal or "localhost".</summary>
-    public IPEndPoint ToBindEndPoint()
+    /// <summary>The endpoint to bind a listener to: the host must be an IP literal or "localhost"; a Unix
+    /// socket address gives a <see cref="UnixDomainSocketEndPoint"/>.</summary>
+    public EndPoint ToBindEndPoint()
     {
+        if (UnixPath is { } path)
+        {
+            return new UnixDomainSocketEndPoint(path);
+        }
+
         if (IPAddress.TryParse(Host, out var address))
         {
             return new IPEndPoint(address, Port);

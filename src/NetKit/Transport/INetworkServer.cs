@@ -8,11 +8,15 @@ public interface INetworkServer : IAsyncDisposable
     /// <summary>The service's name, as in logs and <c>netkit serve</c>'s listing.</summary>
     string Name { get; }
 
-    /// <summary>"tcp" or "udp".</summary>
+    /// <summary>"tcp" (any stream server, a Unix socket one too) or "udp" (any datagram server).</summary>
     string Transport { get; }
 
-    /// <summary>The bound endpoint, with the real port when port 0 was asked for. Valid after <see cref="Start"/>.</summary>
-    IPEndPoint LocalEndPoint { get; }
+    /// <summary>The bound endpoint, with the real port when port 0 was asked for: an <see cref="IPEndPoint"/>,
+    /// or the <see cref="System.Net.Sockets.UnixDomainSocketEndPoint"/> listened on. Valid after <see cref="Start"/>.</summary>
+    EndPoint LocalEndPoint { get; }
+
+    /// <summary>Every address listened on (kv may serve TLS on a second one), valid after <see cref="Start"/>.</summary>
+    IReadOnlyList<ServerListener> Listeners { get; }
 
     /// <summary>Binds and starts serving. Throws <see cref="NetKitException"/> (e.g. address in use).</summary>
     void Start();

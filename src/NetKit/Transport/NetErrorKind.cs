@@ -13,4 +13,7 @@ public enum NetErrorKind
     PermissionDenied,
     BadAddress,
     ProtocolViolation,
+
+    /// <summary>The TLS handshake failed: the certificate was not trusted, or the peer does not speak TLS.</summary>
+    TlsFailed,
 }

@@ -30,6 +30,7 @@ public static class NetErrors
         IOException { InnerException: Exception inner } => Classify(inner),
         EndOfStreamException => NetErrorKind.ConnectionReset,
         UnauthorizedAccessException => NetErrorKind.PermissionDenied,
+        System.Security.Authentication.AuthenticationException => NetErrorKind.TlsFailed,
         _ => NetErrorKind.Other,
     };
 
@@ -50,6 +51,7 @@ public static class NetErrors
         NetErrorKind.PermissionDenied => "permission denied",
         NetErrorKind.BadAddress => "bad address",
         NetErrorKind.ProtocolViolation => "unexpected reply",
+        NetErrorKind.TlsFailed => "TLS handshake failed",
         _ => "failed",
     };
 

@@ -16,7 +16,8 @@ internal abstract class ServerConnection
     protected ServerConnection(long id, EndPoint? peer, IConnectionProtocol protocol, TcpServer server)
     {
         Id = id;
-        Peer = peer;
+        // A Unix socket client has no address of its own: the socket file stands for it, as in Redis's addr=.
+        Peer = peer is IPEndPoint || server.UnixEndPoint is null ? peer : server.UnixEndPoint;
         Protocol = protocol;
         Server = server;
         Pump = new ConnectionPump(protocol, server.Limits);

@@ -1,22 +1,39 @@
 using System.Net;
 using System.Net.Sockets;
+using NetKit.Transport.Unix;
 
 namespace NetKit.Transport;
 
 /// <summary>Creates bound sockets, turning bind failures into <see cref="NetKitException"/>s of a known kind.</summary>
 internal static class SocketBinding
 {
-    public static Socket Listen(IPEndPoint endPoint, SocketType type, ProtocolType protocol, int backlog)
+    /// <param name="unixPermissions">A Unix socket file's permissions, set before it can accept; null = what the
+    /// umask gives.</param>
+    public static Socket Listen(EndPoint endPoint, SocketType type, int backlog, UnixFileMode? unixPermissions = null)
     {
+        string operation = $"cannot listen on {Format(endPoint)}";
+        var unixPath = (endPoint as UnixDomainSocketEndPoint)?.ToString();
+        if (unixPath is not null)
+        {
+            UnixSocketFile.ClearStale(unixPath, operation);
+        }
+
+        var protocol = unixPath is not null ? ProtocolType.Unspecified
+            : type == SocketType.Stream ? ProtocolType.Tcp : ProtocolType.Udp;
         var socket = new Socket(endPoint.AddressFamily, type, protocol);
         try
         {
-            if (endPoint.AddressFamily == AddressFamily.InterNetworkV6 && endPoint.Address.Equals(IPAddress.IPv6Any))
+            if (endPoint is IPEndPoint ip && ip.AddressFamily == AddressFamily.InterNetworkV6 && ip.Address.Equals(IPAddress.IPv6Any))
             {
                 socket.DualMode = true;
             }
 
             socket.Bind(endPoint);
+            if (unixPath is not null && unixPermissions is { } mode && !OperatingSystem.IsWindows())
+            {
+                UnixSocketFile.SetPermissions(unixPath, mode);
+            }
+
             if (type == SocketType.Stream)
             {
                 socket.Listen(backlog);
@@ -27,10 +44,16 @@ internal static class SocketBinding
         catch (SocketException ex)
         {
             socket.Dispose();
-            throw NetErrors.Wrap($"cannot listen on {Format(endPoint)}", ex);
+            throw NetErrors.Wrap(operation, ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The permissions could not be set: the socket file goes with the socket.
+            socket.Dispose();
+            throw NetErrors.Wrap(operation, ex);
         }
     }
 
-    public static string Format(IPEndPoint endPoint) =>
-        endPoint.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{endPoint.Address}]:{endPoint.Port}" : endPoint.ToString();
+    /// <summary>The endpoint as typed to reach it: <c>127.0.0.1:7878</c>, <c>[::1]:7878</c>, <c>unix:/run/kv.sock</c>.</summary>
+    public static string Format(EndPoint endPoint) => HostPort.FromEndPoint(endPoint).ToString();
 }

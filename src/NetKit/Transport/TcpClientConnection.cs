@@ -1,25 +1,29 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
+using NetKit.Transport.Tls;
 
 namespace NetKit.Transport;
 
 /// <summary>
-/// The client side of a TCP connection, used by every NetKit client: connect, read and write each
-/// with its own timeout, failures reported as <see cref="NetKitException"/> of a known kind, and a
-/// small receive buffer so line-framed replies can be read without a read per byte.
+/// The client side of a stream connection (TCP or a Unix socket, plain or TLS), used by every NetKit client:
+/// connect, read and write each with its own timeout, failures reported as <see cref="NetKitException"/> of a
+/// known kind, and a small receive buffer so line-framed replies can be read without a read per byte.
 /// </summary>
 public sealed class TcpClientConnection : IAsyncDisposable, IDisposable
 {
     private readonly Socket _socket;
+    private readonly SslStream? _tls;
     private readonly ClientOptions _options;
     private readonly byte[] _buffer = new byte[8192];
     private int _start;
     private int _end;
 
-    private TcpClientConnection(Socket socket, HostPort remote, ClientOptions options)
+    private TcpClientConnection(Socket socket, SslStream? tls, HostPort remote, ClientOptions options)
     {
         _socket = socket;
+        _tls = tls;
         Remote = remote;
         _options = options;
     }
@@ -28,13 +32,32 @@ public sealed class TcpClientConnection : IAsyncDisposable, IDisposable
 
     public EndPoint? LocalEndPoint => _socket.LocalEndPoint;
 
-    /// <summary>Connects to <paramref name="remote"/>, trying each resolved address in turn, with Nagle off.</summary>
+    /// <summary>True when the connection speaks TLS.</summary>
+    public bool IsTls => _tls is not null;
+
+    /// <summary>Connects to <paramref name="remote"/>, trying each resolved address in turn, with Nagle off; then,
+    /// with <see cref="ClientOptions.Tls"/>, the TLS handshake.</summary>
     public static async Task<TcpClientConnection> ConnectAsync(HostPort remote, ClientOptions? options = null,
         CancellationToken cancellationToken = default)
     {
         options ??= ClientOptions.Default;
         Socket socket = await ConnectSocketAsync(remote, options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
-        return new TcpClientConnection(socket, remote, options);
+        if (options.Tls is not { } tls)
+        {
+            return new TcpClientConnection(socket, null, remote, options);
+        }
+
+        try
+        {
+            var stream = await TlsClientHandshake.AuthenticateAsync(socket, remote, tls, options.ConnectTimeout, cancellationToken)
+                .ConfigureAwait(false);
+            return new TcpClientConnection(socket, stream, remote, options);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -48,6 +71,11 @@ public sealed class TcpClientConnection : IAsyncDisposable, IDisposable
         string operation = $"cannot connect to {remote}";
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(connectTimeout);
+        if (remote.UnixPath is { } path)
+        {
+            return await ConnectUnixAsync(path, operation, timeout.Token, cancellationToken).ConfigureAwait(false);
+        }
+
         IPAddress[] addresses;
         try
         {
@@ -87,9 +115,39 @@ public sealed class TcpClientConnection : IAsyncDisposable, IDisposable
         throw NetErrors.Wrap(operation, last ?? new SocketException((int)SocketError.HostNotFound));
     }
 
-    /// <summary>A client socket as every NetKit client opens it: TCP, Nagle off (request/response traffic).</summary>
+    private static async Task<Socket> ConnectUnixAsync(string path, string operation, CancellationToken timeout,
+        CancellationToken cancellationToken)
+    {
+        var socket = CreateSocket(AddressFamily.Unix);
+        try
+        {
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), timeout).ConfigureAwait(false);
+            return socket;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw new NetKitException(NetErrorKind.TimedOut, operation);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressNotAvailable)
+        {
+            // ENOENT: no socket file, so no server there; reported as a port nobody listens on is.
+            socket.Dispose();
+            throw new NetKitException(NetErrorKind.ConnectionRefused, operation, "no such socket file", ex);
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            throw NetErrors.Wrap(operation, ex);
+        }
+    }
+
+    /// <summary>A client socket as every NetKit client opens it: TCP with Nagle off (request/response traffic),
+    /// or a Unix stream socket, which has no Nagle.</summary>
     public static Socket CreateSocket(AddressFamily family) =>
-        new(family, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        family == AddressFamily.Unix
+            ? new Socket(family, SocketType.Stream, ProtocolType.Unspecified)
+            : new Socket(family, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
 
     /// <summary>Sends all of <paramref name="data"/> within the write timeout.</summary>
     public async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
@@ -98,13 +156,19 @@ public sealed class TcpClientConnection : IAsyncDisposable, IDisposable
         timeout.CancelAfter(_options.WriteTimeout);
         try
         {
+            if (_tls is not null)
+            {
+                await _tls.WriteAsync(data, timeout.Token).ConfigureAwait(false);
+                return;
+            }
+
             while (!data.IsEmpty)
             {
                 int sent = await _socket.SendAsync(data, SocketFlags.None, timeout.Token).ConfigureAwait(false);
                 data = data[sent..];
             }
         }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             throw NetErrors.Wrap($"cannot send to {Remote}", ex);
         }
@@ -113,12 +177,22 @@ public sealed class TcpClientConnection : IAsyncDisposable, IDisposable
     public ValueTask SendAsync(string text, CancellationToken cancellationToken = default) =>
         SendAsync(Encoding.UTF8.GetBytes(text), cancellationToken);
 
-    /// <summary>Closes the sending half, so the server sees end of stream while replies can still be read.</summary>
+    /// <summary>Closes the sending half, so the server sees end of stream while replies can still be read.
+    /// Over TLS, close_notify goes first: it is the end of stream a TLS server reads.</summary>
     public void ShutdownSend()
     {
         try
         {
+            if (_tls is not null && !_tls.ShutdownAsync().Wait(_options.WriteTimeout))
+            {
+                throw new NetKitException(NetErrorKind.TimedOut, $"cannot close the connection to {Remote}");
+            }
+
             _socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (AggregateException ex) when (ex.InnerException is { } inner)
+        {
+            throw NetErrors.Wrap($"cannot close the connection to {Remote}", inner);
         }
         catch (SocketException ex)
         {
@@ -229,19 +303,25 @@ public sealed class TcpClientConnection : IAsyncDisposable, IDisposable
         timeout.CancelAfter(_options.ReadTimeout);
         try
         {
-            return await _socket.ReceiveAsync(destination, SocketFlags.None, timeout.Token).ConfigureAwait(false);
+            return _tls is not null
+                ? await _tls.ReadAsync(destination, timeout.Token).ConfigureAwait(false)
+                : await _socket.ReceiveAsync(destination, SocketFlags.None, timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             throw NetErrors.Wrap($"no reply from {Remote}", ex);
         }
     }
 
-    public void Dispose() => _socket.Dispose();
+    public void Dispose()
+    {
+        _tls?.Dispose();
+        _socket.Dispose();
+    }
 
     public ValueTask DisposeAsync()
     {
-        _socket.Dispose();
+        Dispose();
         return ValueTask.CompletedTask;
     }
 }

@@ -6,13 +6,15 @@ using Microsoft.Extensions.Logging.Abstractions;
 using NetKit.Connections;
 using NetKit.Protocols;
 using NetKit.Transport.Epoll;
+using NetKit.Transport.Tls;
 
 namespace NetKit.Transport;
 
 /// <summary>
-/// A TCP server that runs one protocol core per connection, in any of the connection models. It owns the
-/// listener, the accept loop, the connection registry, the idle sweep and the graceful stop; the
-/// per-connection loops live in the model's connection type.
+/// A stream server (TCP or a Unix socket, plain or TLS) that runs one protocol core per connection, in any of
+/// the connection models. It owns the listeners (the main one, and a TLS one beside it when asked), the accept
+/// loops, the connection registry, the idle sweep and the graceful stop; the per-connection loops live in the
+/// model's connection type. A TLS listener's connections run the TLS model whatever the model is.
 /// </summary>
 public sealed class TcpServer : INetworkServer, IMeteredServer
 {
@@ -22,6 +24,7 @@ public sealed class TcpServer : INetworkServer, IMeteredServer
     private readonly CancellationTokenSource _stopAccepting = new();
     private readonly SemaphoreSlim? _threadSlots;
     private Socket? _listener;
+    private Socket? _tlsListener;
     private EpollLoopGroup? _loops;
     private ITimer? _idleSweep;
     private Task _acceptLoop = Task.CompletedTask;
@@ -77,7 +80,21 @@ public sealed class TcpServer : INetworkServer, IMeteredServer
     /// <summary>What the connection loop enforces on each of this server's connections.</summary>
     internal ConnectionLimits Limits { get; }
 
-    public IPEndPoint LocalEndPoint { get; private set; } = new(IPAddress.None, 0);
+    /// <summary>The main listener's bound endpoint: an <see cref="IPEndPoint"/> with the real port, or the
+    /// <see cref="UnixDomainSocketEndPoint"/> listened on.</summary>
+    public EndPoint LocalEndPoint { get; private set; } = new IPEndPoint(IPAddress.None, 0);
+
+    /// <summary>Where TLS is served: the main endpoint, the TLS listener's beside it, or null without TLS.</summary>
+    public EndPoint? TlsEndPoint { get; private set; }
+
+    public IReadOnlyList<ServerListener> Listeners { get; private set; } = [];
+
+    /// <summary>Set when the main listener is a Unix socket: it stands for the peer (Redis's <c>addr=PATH:0</c>),
+    /// which a Unix socket client has no address of its own for.</summary>
+    internal UnixDomainSocketEndPoint? UnixEndPoint { get; private set; }
+
+    /// <summary>True when the main listener speaks TLS (<see cref="TcpServerOptions.Tls"/> without a TLS endpoint).</summary>
+    private bool MainIsTls => Options.Tls is not null && Options.TlsEndPoint is null;
 
     public Task Completion => _completion.Task;
 
@@ -105,30 +122,52 @@ public sealed class TcpServer : INetworkServer, IMeteredServer
             throw new InvalidOperationException($"The {Name} server is already started.");
         }
 
-        if (Options.Model == ConnectionModel.Epoll && !OperatingSystem.IsLinux())
+        if (Options.TlsEndPoint is not null && Options.Tls is null)
+        {
+            throw new InvalidOperationException($"The {Name} server has a TLS endpoint but no TLS certificate.");
+        }
+
+        bool epoll = Options.Model == ConnectionModel.Epoll && !MainIsTls;
+        if (epoll && !OperatingSystem.IsLinux())
         {
             throw new PlatformNotSupportedException(
                 $"The {Name} server cannot use the epoll connection model: it needs Linux (use async elsewhere).");
         }
 
-        _listener = SocketBinding.Listen(Options.EndPoint, SocketType.Stream, ProtocolType.Tcp, Options.Backlog);
-        if (Options.Model == ConnectionModel.Epoll)
+        _listener = SocketBinding.Listen(Options.EndPoint, SocketType.Stream, Options.Backlog, Options.UnixSocketPermissions);
+        try
         {
-            try
+            if (Options.TlsEndPoint is { } tlsEndPoint)
+            {
+                _tlsListener = SocketBinding.Listen(tlsEndPoint, SocketType.Stream, Options.Backlog);
+            }
+
+            if (epoll)
             {
                 _loops = new EpollLoopGroup(this, _listener,
                     Options.EventLoops > 0 ? Options.EventLoops : Environment.ProcessorCount);
             }
-            catch
-            {
-                _listener.Dispose();
-                throw;
-            }
+        }
+        catch
+        {
+            _tlsListener?.Dispose();
+            _listener.Dispose();
+            throw;
         }
 
-        LocalEndPoint = (IPEndPoint)_listener.LocalEndPoint!;
+        LocalEndPoint = _listener.LocalEndPoint!;
+        UnixEndPoint = LocalEndPoint as UnixDomainSocketEndPoint;
         NetKitMetrics.Track(this);
-        TransportLog.Listening(Logger, Name, Transport, LocalEndPoint, Options.Model.ToString().ToLowerInvariant());
+        TlsEndPoint = MainIsTls ? LocalEndPoint : _tlsListener?.LocalEndPoint;
+        Listeners = _tlsListener is null
+            ? [new ServerListener(LocalEndPoint, MainIsTls)]
+            : [new ServerListener(LocalEndPoint, false), new ServerListener(_tlsListener.LocalEndPoint!, true)];
+        TransportLog.Listening(Logger, Name, MainIsTls ? "tls" : Transport, LocalEndPoint,
+            MainIsTls ? "tls" : Options.Model.ToString().ToLowerInvariant());
+        if (_tlsListener is not null)
+        {
+            TransportLog.Listening(Logger, Name, "tls", _tlsListener.LocalEndPoint!, "tls");
+        }
 
         // One timer per server, not per connection: an idle connection costs no timer. It enforces the idle
         // timeout, the output limit and the minimum data rate, and reports refused connections.
@@ -137,21 +176,33 @@ public sealed class TcpServer : INetworkServer, IMeteredServer
             : TimeSpan.FromSeconds(1);
         _idleSweep = Options.TimeProvider.CreateTimer(static state => ((TcpServer)state!).Sweep(), this, period, period);
 
+        Task main;
         if (_loops is not null)
         {
-            _acceptLoop = _loops.AcceptStopped;
+            main = _loops.AcceptStopped;
             _loops.Start();
         }
-        else if (Options.Model == ConnectionModel.Threads)
+        else if (Options.Model == ConnectionModel.Threads && !MainIsTls)
         {
             var thread = new Thread(AcceptLoopBlocking) { IsBackground = true, Name = $"{Name} accept" };
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _acceptLoop = done.Task;
+            main = done.Task;
             thread.Start(done);
         }
         else
         {
-            _acceptLoop = Task.Run(AcceptLoopAsync);
+            var listener = _listener;
+            bool tls = MainIsTls;
+            main = Task.Run(() => AcceptLoopAsync(listener, tls));
+        }
+
+        if (_tlsListener is { } second)
+        {
+            _acceptLoop = Task.WhenAll(main, Task.Run(() => AcceptLoopAsync(second, tls: true)));
+        }
+        else
+        {
+            _acceptLoop = main;
         }
     }
 
@@ -219,7 +270,7 @@ public sealed class TcpServer : INetworkServer, IMeteredServer
         Interlocked.Decrement(ref _active);
         DescriptorBudget.Release();
         NetKitMetrics.ConnectionsActive.Add(-1, _serviceTag);
-        if (Options.Model == ConnectionModel.Threads)
+        if (connection is ThreadedTcpConnection)
         {
             _threadSlots?.Release();
         }
@@ -252,11 +303,12 @@ public sealed class TcpServer : INetworkServer, IMeteredServer
         {
             _listener?.Dispose();
         }
+
+        _tlsListener?.Dispose();
     }
 
-    private async Task AcceptLoopAsync()
+    private async Task AcceptLoopAsync(Socket listener, bool tls)
     {
-        var listener = _listener!;
         while (!_stopAccepting.IsCancellationRequested)
         {
             Socket socket;
@@ -279,11 +331,12 @@ public sealed class TcpServer : INetworkServer, IMeteredServer
                 continue;
             }
 
-            var connection = Admit(new AcceptedSocket(socket),
-                static (id, s, p, server) => new AsyncTcpConnection(id, s.Socket, p, server));
-            if (connection is AsyncTcpConnection asyncConnection)
+            var connection = tls
+                ? Admit(new AcceptedSocket(socket), static (id, s, p, server) => new TlsConnection(id, s.Socket, p, server))
+                : Admit(new AcceptedSocket(socket), static (id, s, p, server) => new AsyncTcpConnection(id, s.Socket, p, server));
+            if (connection is IThreadPoolWorkItem work)
             {
-                ThreadPool.UnsafeQueueUserWorkItem(asyncConnection, preferLocal: false);
+                ThreadPool.UnsafeQueueUserWorkItem(work, preferLocal: false);
             }
 
             if (Options.Once && connection is not null)
@@ -399,9 +452,18 @@ public sealed class TcpServer : INetworkServer, IMeteredServer
 
         try
         {
-            socket.SetNoDelay(Options.NoDelay);
+            var remote = socket.RemoteEndPoint;
+            bool overTcp = remote is IPEndPoint || UnixEndPoint is null;
+            if (overTcp)
+            {
+                // A Unix socket has no Nagle to turn off: the option is refused there.
+                socket.SetNoDelay(Options.NoDelay);
+            }
+
             long id = Interlocked.Increment(ref _nextId);
-            var info = new ConnectionInfo(id, socket.RemoteEndPoint, socket.LocalEndPoint, DateTimeOffset.UtcNow);
+            var info = overTcp
+                ? new ConnectionInfo(id, remote, socket.LocalEndPoint, DateTimeOffset.UtcNow)
+                : new ConnectionInfo(id, UnixEndPoint, UnixEndPoint, DateTimeOffset.UtcNow);
             var connection = create(id, socket, _protocolFactory(info), this);
             _connections[connection.Id] = connection;
             NetKitMetrics.ConnectionsAccepted.Add(1, _serviceTag);

@@ -7,9 +7,26 @@ namespace NetKit.Transport;
 /// allocate without limit.</summary>
 public sealed record TcpServerOptions
 {
-    /// <summary>Where to listen. Port 0 picks a free port; read <see cref="TcpServer.LocalEndPoint"/> for it.</summary>
-    public IPEndPoint EndPoint { get; init; } = new(IPAddress.Loopback, 0);
+    /// <summary>Where to listen: an <see cref="IPEndPoint"/> (port 0 picks a free port; read
+    /// <see cref="TcpServer.LocalEndPoint"/> for it) or a <see cref="System.Net.Sockets.UnixDomainSocketEndPoint"/>.</summary>
+    public EndPoint EndPoint { get; init; } = new IPEndPoint(IPAddress.Loopback, 0);
 
+    /// <summary>
+    /// Serve TLS with this certificate: on <see cref="EndPoint"/>, or, when <see cref="TlsEndPoint"/> is set,
+    /// on that second listener while <see cref="EndPoint"/> stays plain. A TLS listener runs its connections
+    /// in the TLS model (<see cref="Tls.TlsConnection"/>) whatever <see cref="Model"/> says.
+    /// </summary>
+    public Tls.TlsServerOptions? Tls { get; init; }
+
+    /// <summary>A second listener, for TLS, beside the plain <see cref="EndPoint"/> (kv's <c>--tls-port</c>,
+    /// as Redis's tls-port beside its port). Needs <see cref="Tls"/>; port 0 picks a free port.</summary>
+    public IPEndPoint? TlsEndPoint { get; init; }
+
+    /// <summary>A Unix socket file's permissions (Redis's unixsocketperm), set before the first client can
+    /// connect; null = what the umask gives.</summary>
+    public UnixFileMode? UnixSocketPermissions { get; init; }
+
+    /// <summary>How a plain listener runs its connections (a TLS one always runs the TLS model).</summary>
     public ConnectionModel Model { get; init; } = ConnectionModels.Default;
 
     /// <summary>Connections served at once; one more is accepted and closed at once. 0 = no limit.</summary>

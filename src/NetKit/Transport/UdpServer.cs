@@ -45,7 +45,9 @@ public sealed class UdpServer : INetworkServer, IMeteredServer
 
     public string Transport => "udp";
 
-    public IPEndPoint LocalEndPoint { get; private set; } = new(IPAddress.None, 0);
+    public EndPoint LocalEndPoint { get; private set; } = new IPEndPoint(IPAddress.None, 0);
+
+    public IReadOnlyList<ServerListener> Listeners { get; private set; } = [];
 
     public Task Completion => _completion.Task;
 
@@ -67,7 +69,7 @@ public sealed class UdpServer : INetworkServer, IMeteredServer
                 $"The {Name} server cannot use the epoll connection model: it needs Linux (use async elsewhere).");
         }
 
-        _socket = SocketBinding.Listen(_options.EndPoint, SocketType.Dgram, ProtocolType.Udp, 0);
+        _socket = SocketBinding.Listen(_options.EndPoint, SocketType.Dgram, 0, _options.UnixSocketPermissions);
         try
         {
             _socket.ReceiveBufferSize = _options.ReceiveBufferSize;
@@ -91,7 +93,8 @@ public sealed class UdpServer : INetworkServer, IMeteredServer
             }
         }
 
-        LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
+        LocalEndPoint = _socket.LocalEndPoint!;
+        Listeners = [new ServerListener(LocalEndPoint, Tls: false)];
         NetKitMetrics.Track(this);
         TransportLog.Listening(_logger, Name, Transport, LocalEndPoint, epoll ? "epoll" : "async");
         if (_epollLoop is not null)

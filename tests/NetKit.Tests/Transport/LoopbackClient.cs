@@ -20,9 +20,12 @@ public sealed class LoopbackClient : IDisposable
 
     public Socket Socket { get; }
 
-    public static async Task<LoopbackClient> ConnectAsync(IPEndPoint endPoint)
+    /// <summary>Connects to an IP endpoint (Nagle off) or a Unix socket.</summary>
+    public static async Task<LoopbackClient> ConnectAsync(EndPoint endPoint)
     {
-        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var socket = endPoint is UnixDomainSocketEndPoint
+            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+            : new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
             using var deadline = new CancellationTokenSource(Timeout);

@@ -11,17 +11,24 @@ namespace NetKit.Tests.Transport;
 /// <summary>
 /// The TCP services over real loopback sockets, written once and run against every connection model by the
 /// subclasses (<see cref="AsyncModelTests"/>, <see cref="ThreadsModelTests"/>), as Kestrel's functional
-/// tests are run against every transport.
+/// tests are run against every transport; and over IPv6 and Unix sockets by others (<see cref="Ipv6EpollModelTests"/>,
+/// <see cref="UnixEpollModelTests"/>...), which give another <see cref="NewEndPoint"/>.
 /// </summary>
 public abstract class TcpServiceTests
 {
     protected abstract ConnectionModel Model { get; }
 
+    /// <summary>Where each server of a test listens: 127.0.0.1 on a free port unless a subclass says otherwise.</summary>
+    protected virtual System.Net.EndPoint NewEndPoint() => new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0);
+
+    /// <summary>What connecting to a stopped server's address fails with.</summary>
+    protected virtual SocketError NothingListens => SocketError.ConnectionRefused;
+
     private INetworkServer Start(ServiceDefinition service, ServiceSettings? settings = null) =>
-        TestServers.Start(service, (settings ?? new ServiceSettings()) with { Model = Model });
+        TestServers.Start(service, (settings ?? new ServiceSettings()) with { Model = Model }, NewEndPoint());
 
     private INetworkServer StartKv(ServiceSettings? settings = null, KeyValueStore? store = null) =>
-        TestServers.StartKeyValue((settings ?? new ServiceSettings()) with { Model = Model }, store);
+        TestServers.StartKeyValue((settings ?? new ServiceSettings()) with { Model = Model }, store, NewEndPoint());
 
     private static byte[] RandomBytes(int length, int seed)
     {
@@ -243,7 +250,7 @@ public abstract class TcpServiceTests
 
         await server.Completion.WithinAsync("the server's completion after its one connection");
         var refused = await Assert.ThrowsAsync<SocketException>(() => LoopbackClient.ConnectAsync(server.LocalEndPoint));
-        Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
+        Assert.Equal(NothingListens, refused.SocketErrorCode);
     }
 
     // ---- kv ----

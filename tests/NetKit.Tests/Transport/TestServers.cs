@@ -9,24 +9,29 @@ namespace NetKit.Tests.Transport;
 /// <summary>Starts services in-process on a free loopback port, the way <c>netkit serve</c> builds them.</summary>
 public static class TestServers
 {
-    public static INetworkServer Start(ServiceDefinition service, ServiceSettings settings)
+    /// <param name="endPoint">Where to listen; null = 127.0.0.1 on a free port.</param>
+    public static INetworkServer Start(ServiceDefinition service, ServiceSettings settings, EndPoint? endPoint = null)
     {
         if (service == KeyValueService.Definition)
         {
-            return StartKeyValue(settings);
+            return StartKeyValue(settings, endPoint: endPoint);
         }
 
-        var server = ServiceFactory.Create(service, new IPEndPoint(IPAddress.Loopback, 0), settings, NullLoggerFactory.Instance);
+        var server = ServiceFactory.Create(service, endPoint ?? new IPEndPoint(IPAddress.Loopback, 0), settings,
+            NullLoggerFactory.Instance);
         server.Start();
         return server;
     }
 
     /// <summary>A kv server over <paramref name="store"/> (a new one when null), in memory, with the shared settings.</summary>
-    public static INetworkServer StartKeyValue(ServiceSettings settings, KeyValueStore? store = null)
+    public static INetworkServer StartKeyValue(ServiceSettings settings, KeyValueStore? store = null, EndPoint? endPoint = null)
     {
         var server = new KeyValueServer(new KeyValueServerOptions
         {
             Port = 0,
+            EndPoint = endPoint,
+            Tls = settings.Tls,
+            UnixSocketPermissions = settings.UnixSocketPermissions,
             Model = settings.Model,
             MaxConnections = settings.MaxConnections,
             MaxThreads = settings.MaxThreads,

@@ -27,7 +27,7 @@ public abstract class UdpServiceTests
     private INetworkServer StartServer(ServiceDefinition service) =>
         TestServers.Start(service, new ServiceSettings { Model = Model });
 
-    private static Socket ConnectUdp(IPEndPoint server)
+    private static Socket ConnectUdp(EndPoint server)
     {
         var socket = new Socket(server.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         socket.ReceiveBufferSize = 1024 * 1024;

@@ -19,11 +19,11 @@ public class InProcessServerTests
     [Fact]
     public async Task StartAsync_InMemory_ServesStackExchangeRedis_AndStopsOnDispose()
     {
-        System.Net.IPEndPoint endPoint;
+        System.Net.EndPoint endPoint;
         await using (var server = await KeyValueServer.StartAsync(new() { Port = 0 }))
         {
             endPoint = server.EndPoint;
-            Assert.NotEqual(0, endPoint.Port);
+            Assert.NotEqual(0, endPoint.Port());
             Assert.Null(server.Log);
             await using var redis = await ConnectAsync(server);
             var db = redis.GetDatabase();
