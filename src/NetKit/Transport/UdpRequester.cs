@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using NetKit.Transport.Unix;
 
 namespace NetKit.Transport;
 
@@ -16,15 +17,19 @@ public static class UdpRequester
         int tries = 3, Func<ReadOnlyMemory<byte>, bool>? accept = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(tries, 1);
-        var addresses = await remote.ResolveAsync(cancellationToken).ConfigureAwait(false);
-        var target = new IPEndPoint(addresses[0], remote.Port);
-        using var socket = new Socket(target.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        EndPoint target = remote.UnixPath is { } path
+            ? new UnixDomainSocketEndPoint(path)
+            : new IPEndPoint((await remote.ResolveAsync(cancellationToken).ConfigureAwait(false))[0], remote.Port);
+        using var socket = target is UnixDomainSocketEndPoint
+            ? UnixDatagramClient.Create()
+            : new Socket(target.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         var buffer = new byte[UdpServer.MaxDatagramSize + 1];
         string operation = $"no reply from {remote}";
         try
         {
             // Connecting a UDP socket filters out datagrams from other senders and surfaces ICMP
-            // "port unreachable" as a refused connection instead of a silent timeout.
+            // "port unreachable" as a refused connection instead of a silent timeout (a Unix socket with no
+            // server says so at once).
             socket.Connect(target);
             for (int attempt = 1; attempt <= tries; attempt++)
             {
@@ -48,6 +53,10 @@ public static class UdpRequester
                     // Timed out: try again.
                 }
             }
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressNotAvailable && target is UnixDomainSocketEndPoint)
+        {
+            throw new NetKitException(NetErrorKind.ConnectionRefused, operation, "no such socket file", ex);
         }
         catch (SocketException ex)
         {

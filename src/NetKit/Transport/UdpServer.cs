@@ -141,11 +141,26 @@ public sealed class UdpServer : INetworkServer, IMeteredServer
         var request = GC.AllocateUninitializedArray<byte>(MaxDatagramSize + 1, pinned: true);
         var reply = GC.AllocateUninitializedArray<byte>(MaxDatagramSize, pinned: true);
         var sender = new SocketAddress(socket.AddressFamily);
+        // A Unix socket's senders go through EndPoints: SendTo(SocketAddress) passes the whole buffer as the
+        // address, and a name in the abstract namespace is every byte of it, so the reply would go nowhere.
+        EndPoint? unixAny = socket.AddressFamily == AddressFamily.Unix ? new UnixDomainSocketEndPoint("/") : null;
         while (!_stop.IsCancellationRequested)
         {
             try
             {
-                int received = await socket.ReceiveFromAsync(request, SocketFlags.None, sender, _stop.Token).ConfigureAwait(false);
+                int received;
+                EndPoint? unixSender = null;
+                if (unixAny is not null)
+                {
+                    var result = await socket.ReceiveFromAsync(request, SocketFlags.None, unixAny, _stop.Token).ConfigureAwait(false);
+                    received = result.ReceivedBytes;
+                    unixSender = result.RemoteEndPoint;
+                }
+                else
+                {
+                    received = await socket.ReceiveFromAsync(request, SocketFlags.None, sender, _stop.Token).ConfigureAwait(false);
+                }
+
                 NetKitMetrics.DatagramsReceived.Add(1, _serviceTag);
                 Volatile.Write(ref _bytesReceived, _bytesReceived + received);
                 int length = received > MaxDatagramSize ? -1 : _handler.Handle(request.AsSpan(0, received), reply);
@@ -163,7 +178,14 @@ public sealed class UdpServer : INetworkServer, IMeteredServer
 
                 // Counted as handed to the network, before the send: the peer may read the reply before it returns.
                 Volatile.Write(ref _bytesSent, _bytesSent + length);
-                await socket.SendToAsync(reply.AsMemory(0, length), SocketFlags.None, sender, _stop.Token).ConfigureAwait(false);
+                if (unixSender is not null)
+                {
+                    await socket.SendToAsync(reply.AsMemory(0, length), SocketFlags.None, unixSender, _stop.Token).ConfigureAwait(false);
+                }
+                else
+                {
+                    await socket.SendToAsync(reply.AsMemory(0, length), SocketFlags.None, sender, _stop.Token).ConfigureAwait(false);
+                }
             }
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException
                                           || ex is SocketException { SocketErrorCode: SocketError.OperationAborted })

@@ -30,11 +30,19 @@ internal static class TlsErrors
 
         if ((errors & SslPolicyErrors.RemoteCertificateChainErrors) != 0)
         {
-            var statuses = chain?.ChainStatus.Select(s => s.Status).Where(s => s != X509ChainStatusFlags.NoError)
-                .Distinct().Select(s => s.ToString()) ?? [];
-            string why = string.Join(", ", statuses);
-            return "the server's certificate is not trusted" + (why.Length > 0 ? $" ({why})" : string.Empty)
-                + "; give the CA that signed it with --cacert";
+            var statuses = chain?.ChainStatus.Aggregate(X509ChainStatusFlags.NoError, (all, s) => all | s.Status)
+                           ?? X509ChainStatusFlags.NoError;
+            if ((statuses & (X509ChainStatusFlags.PartialChain | X509ChainStatusFlags.UntrustedRoot)) != 0)
+            {
+                return "the server's certificate is not trusted: no CA trusted here signed it (give the one that did with --cacert)";
+            }
+
+            if ((statuses & X509ChainStatusFlags.NotTimeValid) != 0)
+            {
+                return "the server's certificate is not trusted: it has expired or is not valid yet";
+            }
+
+            return $"the server's certificate is not trusted ({statuses})";
         }
 
         if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
