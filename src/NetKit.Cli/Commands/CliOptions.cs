@@ -63,10 +63,10 @@ public static class CliOptions
 
     public static Option<HostPort> Connect(ServiceDefinition service) => new("--connect")
     {
-        Description = "Server address, HOST:PORT",
+        Description = "Server address: HOST:PORT ([::1]:PORT for IPv6) or unix:PATH for a Unix socket",
         DefaultValueFactory = _ => new HostPort(HostPort.DefaultHost, service.DefaultPort),
         CustomParser = result => ParseHostPort(result, service.DefaultPort),
-        HelpName = "host:port",
+        HelpName = "host:port|unix:path",
     };
 
     /// <summary>TCP clients: one value for connect, read and write; without it, connect 2 s and read/write 5 s.</summary>

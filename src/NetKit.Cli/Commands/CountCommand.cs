@@ -27,14 +27,16 @@ public static class CountCommand
         var connect = CliOptions.Connect(service);
         var timeout = CliOptions.TcpTimeout();
         var raw = CliOptions.Raw();
+        var tls = new ClientTlsOptionSet();
         var command = new Command("send", "Send a file or stdin and print how many bytes the server counted") { file, connect, timeout, raw };
+        tls.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             string? path = result.GetValue(file);
             // Opened before connecting, so a missing file costs the server nothing.
             await using var source = path is null or "-" ? Console.OpenStandardInput() : Open(path);
             await using var client = await CountClient.ConnectAsync(result.GetValue(connect),
-                CliOptions.ToClientOptions(result.GetValue(timeout)), cancellationToken).ConfigureAwait(false);
+                tls.Apply(result, CliOptions.ToClientOptions(result.GetValue(timeout))), cancellationToken).ConfigureAwait(false);
             long total = await client.CountAsync(source, cancellationToken).ConfigureAwait(false);
             string count = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
             await Console.Out.WriteLineAsync(result.GetValue(raw) ? count : $"Server counted: {count} bytes").ConfigureAwait(false);

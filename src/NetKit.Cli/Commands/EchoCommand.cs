@@ -31,7 +31,9 @@ public static class EchoCommand
         var connect = CliOptions.Connect(service);
         var timeout = CliOptions.TcpTimeout();
         var raw = CliOptions.Raw();
+        var tls = new ClientTlsOptionSet();
         var command = new Command("send", "Send text and print what the server sends back") { text, connect, timeout, raw };
+        tls.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             string[] words = result.GetValue(text) ?? [];
@@ -45,7 +47,7 @@ public static class EchoCommand
             }
 
             await using var client = await EchoClient.ConnectAsync(result.GetValue(connect),
-                CliOptions.ToClientOptions(result.GetValue(timeout)), cancellationToken).ConfigureAwait(false);
+                tls.Apply(result, CliOptions.ToClientOptions(result.GetValue(timeout))), cancellationToken).ConfigureAwait(false);
             byte[] reply = await client.SendAsync(message, cancellationToken).ConfigureAwait(false);
             await ClientOutput.WriteAsync("Server replied: ", Encoding.UTF8.GetString(reply), result.GetValue(raw)).ConfigureAwait(false);
             return 0;

@@ -22,24 +22,28 @@ public static class KvCommand
         // get, rather than one recursive option: kv serve's help then shows no client option.
         var connect = CliOptions.Connect(service);
         var timeout = CliOptions.TcpTimeout();
+        var tls = new ClientTlsOptionSet();
         var command = new Command(service.Name,
             $"TCP key-value store: {service.Summary}. Without a subcommand: an interactive session (SET/GET/QUIT lines)")
         {
             connect,
             timeout,
         };
+        tls.AddTo(command);
         command.Subcommands.Add(ServeCommand.ForKeyValue(service));
-        command.Subcommands.Add(CreateSet(connect, timeout));
-        command.Subcommands.Add(CreateGet(connect, timeout));
+        command.Subcommands.Add(CreateSet(connect, timeout, tls));
+        command.Subcommands.Add(CreateGet(connect, timeout, tls));
         command.SetAction((result, cancellationToken) =>
-            RunInteractiveAsync(result.GetValue(connect), CliOptions.ToClientOptions(result.GetValue(timeout)), cancellationToken));
+            RunInteractiveAsync(result.GetValue(connect), tls.Apply(result, CliOptions.ToClientOptions(result.GetValue(timeout))),
+                cancellationToken));
         return command;
     }
 
-    private static Command CreateSet(Option<HostPort> parentConnect, Option<double?> parentTimeout)
+    private static Command CreateSet(Option<HostPort> parentConnect, Option<double?> parentTimeout, ClientTlsOptionSet parentTls)
     {
         var connect = CliOptions.Connect(KeyValueService.Definition);
         var timeout = CliOptions.TcpTimeout();
+        var tls = new ClientTlsOptionSet();
         var key = KeyArgument();
         var value = new Argument<string[]>("value")
         {
@@ -54,6 +58,7 @@ public static class KvCommand
             }
         });
         var command = new Command("set", "Store a value under a key; prints OK") { key, value, connect, timeout };
+        tls.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             string text = string.Join(' ', result.GetValue(value) ?? []);
@@ -62,7 +67,7 @@ public static class KvCommand
                 throw CliException.Usage("the value cannot be empty");
             }
 
-            await using var client = await ConnectAsync(result, (connect, parentConnect), (timeout, parentTimeout), cancellationToken)
+            await using var client = await ConnectAsync(result, (connect, parentConnect), (timeout, parentTimeout), (tls, parentTls), cancellationToken)
                 .ConfigureAwait(false);
             try
             {
@@ -80,15 +85,17 @@ public static class KvCommand
         return command;
     }
 
-    private static Command CreateGet(Option<HostPort> parentConnect, Option<double?> parentTimeout)
+    private static Command CreateGet(Option<HostPort> parentConnect, Option<double?> parentTimeout, ClientTlsOptionSet parentTls)
     {
         var connect = CliOptions.Connect(KeyValueService.Definition);
         var timeout = CliOptions.TcpTimeout();
+        var tls = new ClientTlsOptionSet();
         var key = KeyArgument();
         var command = new Command("get", "Print the value stored under a key, or (nil)") { key, connect, timeout };
+        tls.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
-            await using var client = await ConnectAsync(result, (connect, parentConnect), (timeout, parentTimeout), cancellationToken)
+            await using var client = await ConnectAsync(result, (connect, parentConnect), (timeout, parentTimeout), (tls, parentTls), cancellationToken)
                 .ConfigureAwait(false);
             string? stored = await client.GetAsync(result.GetValue(key)!, cancellationToken).ConfigureAwait(false);
             await Console.Out.WriteLineAsync(stored ?? KeyValueClient.Nil).ConfigureAwait(false);
@@ -146,9 +153,11 @@ public static class KvCommand
 
     /// <summary>Connects where the subcommand's own option says, else where the one given to kv before it says.</summary>
     private static Task<KeyValueClient> ConnectAsync(ParseResult result, (Option<HostPort> Own, Option<HostPort> Parent) connect,
-        (Option<double?> Own, Option<double?> Parent) timeout, CancellationToken cancellationToken) =>
+        (Option<double?> Own, Option<double?> Parent) timeout, (ClientTlsOptionSet Own, ClientTlsOptionSet Parent) tls,
+        CancellationToken cancellationToken) =>
         KeyValueClient.ConnectAsync(Given(result, connect.Own, connect.Parent),
-            CliOptions.ToClientOptions(Given(result, timeout.Own, timeout.Parent)), cancellationToken);
+            (tls.Own.AnyGiven(result) ? tls.Own : tls.Parent).Apply(result, CliOptions.ToClientOptions(Given(result, timeout.Own, timeout.Parent))),
+            cancellationToken);
 
     private static T Given<T>(ParseResult result, Option<T> own, Option<T> parent) =>
         result.GetResult(own) is { Implicit: false } ? result.GetValue(own)! : result.GetValue(parent)!;

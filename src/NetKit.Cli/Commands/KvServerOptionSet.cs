@@ -150,6 +150,7 @@ public sealed class KvServerOptionSet
             MaxMemory = reader.Get(KvSettings.MaxMemory),
             MaxBulkLength = reader.Get(KvSettings.ProtoMaxBulkLen),
             Databases = reader.Get(KvSettings.Databases),
+            TlsPort = reader.TryGet(KvSettings.TlsPort, out int tlsPort) ? tlsPort : null,
             RequirePass = password,
             DataDirectory = directory,
             Fsync = reader.Get(KvSettings.Fsync),

@@ -37,12 +37,14 @@ public static class LinesCommand
         var connect = CliOptions.Connect(service);
         var timeout = CliOptions.TcpTimeout();
         var raw = CliOptions.Raw();
+        var tls = new ClientTlsOptionSet();
         var command = new Command("send", "Send lines and print each reply; stops after the server's bye") { lines, connect, timeout, raw };
+        tls.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             string[] arguments = result.GetValue(lines) ?? [];
             await using var client = await LinesClient.ConnectAsync(result.GetValue(connect),
-                CliOptions.ToClientOptions(result.GetValue(timeout)), cancellationToken).ConfigureAwait(false);
+                tls.Apply(result, CliOptions.ToClientOptions(result.GetValue(timeout))), cancellationToken).ConfigureAwait(false);
             var replies = arguments.Length > 0
                 ? client.ExchangeAsync(arguments, cancellationToken)
                 : client.ExchangeAsync(StandardInputLines.ReadAsync(cancellationToken), cancellationToken);

@@ -89,6 +89,7 @@ public static class ServeAllCommand
             var kv = chosen.Contains(KeyValueService.Definition)
                 ? kvOptions.Read(configuration.Section(ServiceSections.For(KeyValueService.Definition)))
                 : null;
+            TcpServerOptionSet.Check(services, kv);
             return ServerRunner.RunAsync(new ServerPlan(services, kv, configuration));
         });
         return command;

@@ -24,6 +24,7 @@ public static class ServeCommand
         var bindSetting = TcpSettings.Bind(service);
         var bind = bindSetting.CreateOption();
         var model = TcpSettings.Model.CreateOption();
+        var unixSocketPerm = TcpSettings.UnixSocketPerm.CreateOption();
         var once = TcpSettings.Once.CreateOption();
         var config = CliOptions.Config();
         var serverOptions = new TcpServerOptionSet();
@@ -36,6 +37,7 @@ public static class ServeCommand
         else
         {
             command.Options.Add(model);
+            command.Options.Add(unixSocketPerm);
         }
 
         if (withOnce)
@@ -60,6 +62,7 @@ public static class ServeCommand
             else
             {
                 layer.Add(result, TcpSettings.Model, model, section);
+                layer.Add(result, TcpSettings.UnixSocketPerm, unixSocketPerm, section);
             }
 
             if (withOnce)
@@ -76,6 +79,7 @@ public static class ServeCommand
             var reader = configuration.Section(section);
             var served = new ServedService(service, reader.Get(bindSetting).ToBindEndPoint(), TcpServerOptionSet.Read(reader, service));
             KeyValueServerOptions? kvSettings = kv ? kvOptions.Read(reader) : null;
+            TcpServerOptionSet.Check([served], kvSettings);
             return ServerRunner.RunAsync(new ServerPlan([served], kvSettings, configuration));
         });
         return command;

@@ -1,6 +1,11 @@
 using System.CommandLine;
 using NetKit.Cli.Settings;
+using System.Net;
+using System.Net.Sockets;
+using NetKit.Cli.Hosting;
 using NetKit.Hosting;
+using NetKit.KeyValue;
+using NetKit.Transport.Tls;
 
 namespace NetKit.Cli.Commands;
 
@@ -11,7 +16,8 @@ namespace NetKit.Cli.Commands;
 /// </summary>
 public sealed class TcpServerOptionSet
 {
-    private readonly List<(ISetting Setting, Option Option)> _options = TcpSettings.Limits.Select(s => (s, s.CreateOption())).ToList();
+    private readonly List<(ISetting Setting, Option Option)> _options =
+        TcpSettings.Limits.Concat(TcpSettings.Listener).Select(s => (s, s.CreateOption())).ToList();
 
     public void AddTo(Command command)
     {
@@ -27,10 +33,12 @@ public sealed class TcpServerOptionSet
     {
         foreach (var (setting, option) in _options)
         {
-            layer.Add(result, setting, option, [.. tcpSections, .. setting == TcpSettings.Model ? udpSections : []]);
+            bool udpToo = setting == TcpSettings.Model || setting == TcpSettings.UnixSocketPerm;
+            layer.Add(result, setting, option, [.. tcpSections, .. udpToo ? udpSections : []]);
         }
     }
 
+    /// <exception cref="NetKitException">The TLS certificate or key cannot be loaded.</exception>
     public static ServiceSettings Read(SettingsReader reader, ServiceDefinition service) => new()
     {
         Model = reader.Get(TcpSettings.Model),
@@ -41,5 +49,51 @@ public sealed class TcpServerOptionSet
         Once = service == NetKitServices.Count && reader.Get(TcpSettings.Once),
         OutputLimit = reader.Get(TcpSettings.OutputLimit),
         MinRequestDataRate = reader.Get(TcpSettings.MinDataRate),
+        Tls = service.Transport == "tcp" ? ReadTls(reader) : null,
+        UnixSocketPermissions = reader.TryGet(TcpSettings.UnixSocketPerm, out var mode) ? mode : null,
     };
+
+    /// <summary>Settings that make sense only with others, checked once every source is read.</summary>
+    /// <exception cref="CliException">A usage error, saying what is missing.</exception>
+    public static void Check(IReadOnlyList<ServedService> services, KeyValueServerOptions? kv)
+    {
+        if (services.Any(s => s.Settings.UnixSocketPermissions is not null) && !services.Any(s => s.EndPoint is UnixDomainSocketEndPoint))
+        {
+            throw CliException.Usage($"{TcpSettings.UnixSocketPerm.OptionName} sets the permissions of a Unix socket's file: " +
+                "give a --bind unix:PATH");
+        }
+
+        if (kv?.TlsPort is null || services.FirstOrDefault(s => s.Service == KeyValueService.Definition) is not { } served)
+        {
+            return;
+        }
+
+        if (served.Settings.Tls is null)
+        {
+            throw CliException.Usage($"{KvSettings.TlsPort.OptionName} serves TLS: give {TcpSettings.TlsCert.OptionName} and {TcpSettings.TlsKey.OptionName} too");
+        }
+
+        if (served.EndPoint is not IPEndPoint)
+        {
+            throw CliException.Usage($"{KvSettings.TlsPort.OptionName} listens on the host of --bind, and a Unix socket has none: " +
+                "without it, --tls-cert makes the socket TLS");
+        }
+    }
+
+    /// <summary>
+    /// The certificate and key, loaded now so a bad file stops the start in one line; a listener that cannot
+    /// serve TLS must not come up serving plain instead.
+    /// </summary>
+    private static TlsServerOptions? ReadTls(SettingsReader reader)
+    {
+        bool hasCert = reader.TryGet(TcpSettings.TlsCert, out string certificate);
+        bool hasKey = reader.TryGet(TcpSettings.TlsKey, out string key);
+        if (hasCert != hasKey)
+        {
+            throw CliException.Usage($"{reader.NameOf(hasCert ? TcpSettings.TlsCert : TcpSettings.TlsKey)} needs " +
+                $"{(hasCert ? TcpSettings.TlsKey : TcpSettings.TlsCert).OptionName} too: a certificate and its key go together");
+        }
+
+        return hasCert ? TlsServerOptions.FromPemFiles(certificate, key) : null;
+    }
 }

@@ -56,8 +56,10 @@ internal sealed partial class ServerStartup(ServerPlan plan, IHostApplicationLif
 
         foreach (var server in _host.Servers)
         {
-            await Console.Out.WriteLineAsync($"{server.Name} listening on {server.Transport} {Format(server.LocalEndPoint)}")
-                .ConfigureAwait(false);
+            foreach (var listener in server.Listeners)
+            {
+                await Console.Out.WriteLineAsync(ListeningLine(server, listener)).ConfigureAwait(false);
+            }
         }
 
         // After the listening lines, so a script that reads the first line for the port still can.
@@ -93,8 +95,14 @@ internal sealed partial class ServerStartup(ServerPlan plan, IHostApplicationLif
         }
     }
 
-    /// <summary>The endpoint as HOST:PORT, an IPv6 host in brackets (<c>[::1]:7878</c>), or unix:PATH.</summary>
-    public static string Format(System.Net.EndPoint endPoint) => HostPort.FromEndPoint(endPoint).ToString();
+    /// <summary>
+    /// <c>echo listening on tcp 127.0.0.1:7878</c>, <c>kv listening on tls [::1]:7882</c>, <c>echo listening on
+    /// unix:/run/netkit/echo.sock</c>: the address as <c>--connect</c> takes it (a Unix one says what it is).
+    /// </summary>
+    public static string ListeningLine(INetworkServer server, ServerListener listener) =>
+        listener.IsUnix
+            ? $"{server.Name} listening on {(listener.Tls ? "tls " : string.Empty)}{listener.Address}"
+            : $"{server.Name} listening on {(listener.Tls ? "tls" : server.Transport)} {listener.Address}";
 
     private static KeyValueServerOptions KeyValueOptions(KeyValueServerOptions kv, ServedService served) =>
         kv with
@@ -110,6 +118,8 @@ internal sealed partial class ServerStartup(ServerPlan plan, IHostApplicationLif
             TimeProvider = served.Settings.TimeProvider,
             MinRequestDataRate = served.Settings.MinRequestDataRate,
             MaxLineLength = served.Settings.MaxLineLength,
+            Tls = served.Settings.Tls,
+            UnixSocketPermissions = served.Settings.UnixSocketPermissions,
         };
 
     /// <exception cref="CliException">The data directory or its log cannot be created or opened, another server

@@ -22,6 +22,16 @@ public static class StartupSummary
         {
             parts.Add($"max-connections {(settings.MaxConnections == 0 ? "unlimited" : Number(settings.MaxConnections))}");
             parts.Add($"idle-timeout {(settings.IdleTimeout == TimeSpan.Zero ? "off" : Number(settings.IdleTimeout.TotalSeconds) + " s")}");
+            if (settings.Tls is { Certificate: var certificate })
+            {
+                parts.Add($"tls certificate {certificate.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, false)} " +
+                          $"valid until {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd}");
+            }
+        }
+
+        if (settings.UnixSocketPermissions is { } mode)
+        {
+            parts.Add($"socket mode {Convert.ToString((int)mode, 8)}");
         }
 
         if (kv is null)

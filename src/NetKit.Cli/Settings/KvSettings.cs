@@ -57,7 +57,12 @@ public static class KvSettings
         "Read the redis.conf directives kv implements (port, bind, requirepass, maxmemory, appendonly, appendfsync, dir, ...) from this file; other settings win over it",
         "file", null, SettingParsers.NonEmpty("a file"));
 
+    public static readonly Setting<int> TlsPort = new("--tls-port",
+        "Serve TLS on this port of the --bind host too, beside the plain port, as Redis's tls-port (0 picks a free one); " +
+        "needs --tls-cert and --tls-key. Without it, --tls-cert makes the one port TLS",
+        "port", null, SettingParsers.IntRange(0, 65535, "a port"));
+
     /// <summary>Every kv setting (beyond the TCP ones), in the order help lists them.</summary>
     public static IReadOnlyList<ISetting> All { get; } =
-        [InMemory, DataDir, Fsync, RepairLog, RequirePass, RequirePassFile, MaxMemory, ProtoMaxBulkLen, InlineReplies, Databases, RedisConf];
+        [InMemory, DataDir, Fsync, RepairLog, RequirePass, RequirePassFile, MaxMemory, ProtoMaxBulkLen, InlineReplies, Databases, TlsPort, RedisConf];
 }

@@ -129,6 +129,22 @@ public static class SettingParsers
             return ByteSize.TryParse(text, out value) && value >= min && value <= max;
         };
 
+    /// <summary>Permission bits in octal, as chmod and Redis's unixsocketperm take them: <c>700</c>, <c>0770</c>.</summary>
+    public static bool FileMode(string text, out UnixFileMode value, out string error)
+    {
+        // 0 would leave the socket to root alone: refused as the slip it surely is.
+        error = "expected permissions in octal from 1 to 777 (e.g. 700 or 770)";
+        value = default;
+        string digits = text.TrimStart('0');
+        if (text.Length is 0 or > 4 || digits.Length is 0 or > 3 || !text.All(c => c is >= '0' and <= '7'))
+        {
+            return false;
+        }
+
+        value = (UnixFileMode)Convert.ToInt32(digits, 8);
+        return true;
+    }
+
     public static bool Fsync(string text, out FsyncPolicy value, out string error)
     {
         error = "expected always, everysec or no";
@@ -147,7 +163,9 @@ public static class SettingParsers
         {
             // A malformed address (or a port out of range) is a usage error, caught before any network work;
             // a well-formed one that names nothing usable fails later with exit 9 (bad address).
-            error = "expected HOST:PORT with a port from 0 to 65535";
+            error = text.StartsWith(HostPort.UnixPrefix, StringComparison.Ordinal)
+                ? "expected unix:PATH with a path of 1 to 107 bytes"
+                : "expected HOST:PORT with a port from 0 to 65535, or unix:PATH";
             return HostPort.TryParse(text, defaultPort, HostPort.DefaultHost, out value) && text.Length > 0;
         };
 }

@@ -41,12 +41,29 @@ public static class TcpSettings
     public static readonly Setting<bool> Once = new("--once", "Serve one connection, then exit", null, "false",
         SettingParsers.Flag, isFlag: true);
 
+    public static readonly Setting<string> TlsCert = new("--tls-cert",
+        "Serve TLS with this PEM certificate file (the server's certificate first, then any intermediates), with --tls-key; " +
+        "TLS connections run the TLS model whatever --model says",
+        "file", null, SettingParsers.NonEmpty("a file"));
+
+    public static readonly Setting<string> TlsKey = new("--tls-key",
+        "The PEM private key of --tls-cert", "file", null, SettingParsers.NonEmpty("a file"));
+
+    public static readonly Setting<UnixFileMode> UnixSocketPerm = new("--unix-socket-perm",
+        "Permissions of the socket file of a unix:PATH --bind, in octal as chmod takes them (700: this user only, " +
+        "770: and the group; connecting needs write permission), set before any client can connect [default: as the umask leaves them]",
+        "mode", null, SettingParsers.FileMode);
+
     /// <summary>The limits of every TCP server, in the order help lists them.</summary>
     public static IReadOnlyList<ISetting> Limits { get; } = [Model, MaxConnections, MaxThreads, EventLoops, IdleTimeout, OutputLimit, MinDataRate];
 
+    /// <summary>How a TCP server's listener is reached: TLS, and a Unix socket file's permissions.</summary>
+    public static IReadOnlyList<ISetting> Listener { get; } = [TlsCert, TlsKey, UnixSocketPerm];
+
     /// <summary>A service's own address, <c>--bind HOST:PORT</c>, with its default port.</summary>
     public static Setting<HostPort> Bind(ServiceDefinition service) => new("--bind",
-        "Address to listen on, HOST:PORT (port 0 picks a free one)", "host:port",
+        "Address to listen on: HOST:PORT (port 0 picks a free one; [::1]:PORT for IPv6) or unix:PATH for a Unix socket",
+        "host:port|unix:path",
         new HostPort(HostPort.DefaultHost, service.DefaultPort).ToString(), SettingParsers.Address(service.DefaultPort));
 
     /// <summary>Every key a service's section may hold, for catching a misspelt one.</summary>
@@ -54,6 +71,7 @@ public static class TcpSettings
     {
         yield return Bind(service).Key;
         yield return Model.Key;
+        yield return UnixSocketPerm.Key;
         if (service.Transport != "tcp")
         {
             yield break;
@@ -63,6 +81,9 @@ public static class TcpSettings
         {
             yield return setting.Key;
         }
+
+        yield return TlsCert.Key;
+        yield return TlsKey.Key;
 
         if (service == NetKitServices.Count)
         {

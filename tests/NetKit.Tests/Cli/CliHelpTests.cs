@@ -7,7 +7,7 @@ public sealed class CliHelpTests
     [InlineData(new[] { "serv" }, "netkit: unknown command 'serv' for netkit (did you mean 'serve'?)")]
     [InlineData(new[] { "kv", "serve", "--fsnc", "always" }, "netkit: unknown option '--fsnc' for netkit kv serve (did you mean '--fsync'?)")]
     [InlineData(new[] { "kv", "set", "k" }, "netkit: missing <value>: netkit kv set <key> <value>")]
-    [InlineData(new[] { "echo", "serve", "--bind" }, "netkit: --bind needs a value: --bind <host:port>")]
+    [InlineData(new[] { "echo", "serve", "--bind" }, "netkit: --bind needs a value: --bind <host:port|unix:path>")]
     [InlineData(new[] { "echo" }, "netkit: netkit echo needs a command: serve, send")]
     [InlineData(new[] { "completion", "fish" }, "netkit: invalid shell 'fish': expected bash or zsh")]
     public async Task A_mistake_gets_one_line_that_names_what_is_wrong(string[] arguments, string expected)

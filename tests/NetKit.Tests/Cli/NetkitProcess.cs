@@ -135,8 +135,12 @@ public sealed partial class NetkitProcess : IDisposable
     public int Port => Endpoints.Count > 0 ? Endpoints.Values.First().Port
         : throw new InvalidOperationException("The process has not reported a listening endpoint.");
 
-    /// <summary>Service name → transport and port, from the listening lines read so far.</summary>
+    /// <summary>Service name → transport and port, from the listening lines read so far (a service's first
+    /// one: kv's plain port when it has a TLS port too).</summary>
     public Dictionary<string, (string Transport, int Port)> Endpoints { get; } = [];
+
+    /// <summary>Every listening line read so far: the service, tcp/udp/tls/unix, and the address as --connect takes it.</summary>
+    public List<(string Name, string Transport, string Address)> Listeners { get; } = [];
 
     public StreamWriter StandardInput => _process.StandardInput;
 
@@ -198,22 +202,33 @@ public sealed partial class NetkitProcess : IDisposable
         using var timeout = new CancellationTokenSource(StartTimeout);
         try
         {
-            while (Endpoints.Count < count)
+            while (Listeners.Count < count)
             {
                 string line = await _stdoutLines.Reader.ReadAsync(timeout.Token).ConfigureAwait(false);
                 var match = ListeningLine().Match(line);
-                if (match.Success)
+                if (!match.Success)
                 {
-                    Endpoints[match.Groups["name"].Value] =
-                        (match.Groups["transport"].Value, int.Parse(match.Groups["port"].Value, CultureInfo.InvariantCulture));
+                    continue;
                 }
+
+                string name = match.Groups["name"].Value;
+                string address = match.Groups["address"].Value;
+                if (match.Groups["path"].Success)
+                {
+                    Listeners.Add((name, match.Groups["tls"].Success ? "tls" : "unix", address));
+                    continue;
+                }
+
+                string transport = match.Groups["transport"].Value;
+                Listeners.Add((name, transport, address));
+                Endpoints.TryAdd(name, (transport, int.Parse(match.Groups["port"].Value, CultureInfo.InvariantCulture)));
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
         {
             string how = ex is ChannelClosedException ? "closed stdout" : $"did not report within {StartTimeout.TotalSeconds} s";
             throw new InvalidOperationException(
-                $"netkit {Arguments} {how} ({Endpoints.Count} of {count} listening lines).\nstderr:\n{Stderr}", ex);
+                $"netkit {Arguments} {how} ({Listeners.Count} of {count} listening lines).\nstderr:\n{Stderr}", ex);
         }
     }
 
@@ -320,7 +335,7 @@ public sealed partial class NetkitProcess : IDisposable
         _process.Dispose();
     }
 
-    [GeneratedRegex(@"^(?<name>[a-z-]+) listening on (?<transport>tcp|udp) (?<host>\S+):(?<port>\d+)$")]
+    [GeneratedRegex(@"^(?<name>[a-z-]+) listening on (?:(?<transport>tcp|udp|tls) (?<address>(?<host>\S+):(?<port>\d+))|(?<tls>tls )?(?<address>unix:(?<path>\S+)))$")]
     private static partial Regex ListeningLine();
 
     private static string DotnetHost() =>
