@@ -58,6 +58,9 @@ public sealed class RedisConfProvider(string path) : ConfigurationProvider
         int dirLine = 0;
         bool? appendOnly = null;
         int appendOnlyLine = 0;
+        (string Value, int Line)? tlsPort = null;
+        (string Value, int Line)? unixSocket = null;
+        (string Value, int Line)? unixSocketPerm = null;
         for (int i = 0; i < lines.Length; i++)
         {
             int number = i + 1;
@@ -122,6 +125,21 @@ public sealed class RedisConfProvider(string path) : ConfigurationProvider
                 case "proto-max-bulk-len":
                     Set(KvSettings.ProtoMaxBulkLen.Key, One(directive, values, number), directive, number);
                     break;
+                case "tls-port":
+                    tlsPort = (One(directive, values, number), number);
+                    break;
+                case "tls-cert-file":
+                    Set(TcpSettings.TlsCert.Key, One(directive, values, number), directive, number);
+                    break;
+                case "tls-key-file":
+                    Set(TcpSettings.TlsKey.Key, One(directive, values, number), directive, number);
+                    break;
+                case "unixsocket":
+                    unixSocket = (One(directive, values, number), number);
+                    break;
+                case "unixsocketperm":
+                    unixSocketPerm = (One(directive, values, number), number);
+                    break;
                 case "client-output-buffer-limit" when values.Length > 0 && values[0].Equals("normal", StringComparison.OrdinalIgnoreCase):
                     Set(TcpSettings.OutputLimit.Key, string.Join(' ', values), directive, number);
                     break;
@@ -133,6 +151,48 @@ public sealed class RedisConfProvider(string path) : ConfigurationProvider
 
                     break;
             }
+        }
+
+        // Redis listens on its port, its tls-port and its unixsocket at once; kv on one address, plus a TLS
+        // port beside a TCP one. "port 0" (Redis: no plain TCP) lets the TLS port or the socket be that address.
+        bool noPlainPort = port == "0";
+        if (tlsPort is { Value: "0" })
+        {
+            tlsPort = null; // Redis's tls-port 0: no TLS
+        }
+
+        if (unixSocket is { } socket && (noPlainPort || (host is null && port is null)) && (noPlainPort || tlsPort is null))
+        {
+            Set("Bind", HostPort.UnixPrefix + socket.Value, "unixsocket", socket.Line);
+            if (unixSocketPerm is { } perm)
+            {
+                Set(TcpSettings.UnixSocketPerm.Key, perm.Value, "unixsocketperm", perm.Line);
+            }
+
+            if (tlsPort is { } ignored)
+            {
+                _warnings.Add($"{Path}:{ignored.Line}: kv listens on one address: using unixsocket {socket.Value}, ignoring tls-port {ignored.Value}");
+            }
+
+            host = port = null;
+            tlsPort = null;
+        }
+        else if (unixSocket is { } ignored)
+        {
+            _warnings.Add($"{Path}:{ignored.Line}: kv listens on one address: ignoring unixsocket {ignored.Value} " +
+                "(with 'port 0' it would be the address)");
+        }
+
+        if (tlsPort is { } tls && noPlainPort)
+        {
+            // TLS only: the TLS port is the one address, and the certificate makes it TLS.
+            port = tls.Value;
+            addressLine = tls.Line;
+            tlsPort = null;
+        }
+        else if (tlsPort is { } beside)
+        {
+            Set(KvSettings.TlsPort.Key, beside.Value, "tls-port", beside.Line);
         }
 
         if (host is not null || port is not null)

@@ -104,6 +104,29 @@ public sealed class CliAddressTests : IDisposable
     }
 
     [Fact]
+    public async Task A_redis_conf_with_port_0_and_a_unixsocket_serves_tls_on_the_socket()
+    {
+        var certificates = Transport.Tls.TestCertificates.Instance;
+        string path = _directory.NewPath("kv");
+        string conf = Path.Combine(_directory.Path, "redis.conf");
+        await File.WriteAllLinesAsync(conf,
+        [
+            "port 0",
+            $"unixsocket {path}",
+            "unixsocketperm 700",
+            $"tls-cert-file {certificates.ServerCertificateFile}",
+            $"tls-key-file {certificates.ServerKeyFile}",
+        ]);
+
+        using var kv = await StartAsync("kv", "serve", "--redis-conf", conf);
+
+        Assert.Equal(("kv", "tls", $"unix:{path}"), Assert.Single(kv.Listeners));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(path));
+        AssertSuccess(await NetkitProcess.RunAsync(["kv", "set", "k", "tls over a socket file", "--connect", $"unix:{path}",
+            "--tls", "--cacert", certificates.CaFile]), "OK");
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_a_socket_is_left_alone()
     {
         string path = _directory.NewPath("data");
