@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""TLS echo against plain echo, side by side: `netkit echo serve` started twice (plain, then with --tls-cert),
-each driven by the same asyncio client for the same time; round trips/s and round trips per server
-CPU-second, then bulk throughput (one connection streaming BULK MiB and reading it back).
-netkit bench does not speak TLS, so this client does: it is the bottleneck, so compare the rows with each
-other, not with netkit bench's figures.
+"""TLS against plain, side by side. echo: `netkit echo serve` plain (epoll, then async: the TLS model runs
+on the async machinery) and with --tls-cert, each driven by the same asyncio client for the same time;
+round trips per server CPU-second, then bulk throughput (one connection streaming BULK MiB and reading it
+back). netkit bench does not speak TLS, so this client does; it is the bottleneck of round trips/s, so read
+the per-CPU-second figures. kv: redis-benchmark GET (plain and --tls, 50 connections) against netkit kv and
+redis-server 7, when both are installed.
 
 Usage: tls-echo.py NETKIT [CONNECTIONS=50] [SECONDS=5] [BULK_MIB=256]
 NETKIT is a native binary or netkit.dll. Makes a throwaway CA and certificate with openssl in a temporary
@@ -29,9 +30,10 @@ with open(os.path.join(tmp, "ext.cnf"), "w") as f:
 sh("openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
    "-out", "server.pem", "-days", "2", "-extfile", "ext.cnf")
 
-def start(tls):
-    extra = ["--tls-cert", os.path.join(tmp, "server.pem"), "--tls-key", os.path.join(tmp, "server.key")] if tls else []
-    p = subprocess.Popen(cmd + ["--log-level", "warning", "echo", "serve", "--bind", "127.0.0.1:0"] + extra,
+CERT = ["--tls-cert", os.path.join(tmp, "server.pem"), "--tls-key", os.path.join(tmp, "server.key")]
+
+def start(service, extra):
+    p = subprocess.Popen(cmd + ["--log-level", "warning", service, "serve", "--bind", "127.0.0.1:0"] + extra,
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     port = int(p.stdout.readline().rsplit(":", 1)[1])
     return p, port
@@ -86,8 +88,13 @@ async def bulk(port, tls):
     w.close()
     return total / elapsed / (1024 * 1024)
 
-for tls in (False, True):
-    server, port = start(tls)
+def stop(p):
+    p.terminate()
+    p.wait(timeout=20)
+
+for name, extra, tls in (("plain epoll", ["--model", "epoll"], False), ("plain async", ["--model", "async"], False),
+                         ("tls", CERT, True)):
+    server, port = start("echo", extra)
     try:
         before = cpu_seconds(server.pid)
         started = time.monotonic()
@@ -95,8 +102,50 @@ for tls in (False, True):
         elapsed = time.monotonic() - started
         cpu = cpu_seconds(server.pid) - before
         mib = asyncio.run(bulk(port, tls))
-        print(f"{'tls  ' if tls else 'plain'}  {conns} connections: {n / elapsed:,.0f} round trips/s, "
+        print(f"echo {name:11}  {conns} connections: {n / elapsed:,.0f} round trips/s, "
               f"{n / cpu if cpu else 0:,.0f} per server CPU-s; bulk {mib:,.0f} MiB/s")
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        stop(server)
+
+def benchmark(port, tls, pid):
+    args = ["redis-benchmark", "-p", str(port), "-t", "get", "-n", "200000", "-c", "50", "-q"]
+    if tls:
+        args += ["--tls", "--cacert", os.path.join(tmp, "ca.pem")]
+    before = cpu_seconds(pid)
+    out = subprocess.run(args, capture_output=True, text=True, timeout=300).stdout
+    cpu = cpu_seconds(pid) - before
+    rps = float(out.strip().splitlines()[-1].split("GET:")[1].split("requests")[0].replace(",", ""))
+    return rps, 200000 / cpu if cpu else 0
+
+if subprocess.run(["which", "redis-benchmark"], capture_output=True).returncode == 0 and \
+        subprocess.run(["which", "redis-server"], capture_output=True).returncode == 0:
+    kv, kv_port = start("kv", ["--tls-port", "0"] + CERT)
+    kv_tls_port = int(kv.stdout.readline().rsplit(":", 1)[1])
+    # redis-server takes fixed ports: two the kernel picked free a moment before (a probe, not a test).
+    import socket
+    picked = []
+    for _ in range(2):
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        picked.append(s)
+    redis_port, redis_tls_port = (s.getsockname()[1] for s in picked)
+    for s in picked:
+        s.close()
+    redis = subprocess.Popen(["redis-server", "--port", str(redis_port), "--tls-port", str(redis_tls_port),
+                              "--tls-cert-file", os.path.join(tmp, "server.pem"), "--tls-key-file", os.path.join(tmp, "server.key"),
+                              "--tls-ca-cert-file", os.path.join(tmp, "ca.pem"), "--tls-auth-clients", "no",
+                              "--save", "", "--appendonly", "no", "--bind", "127.0.0.1"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while subprocess.run(["redis-cli", "-p", str(redis_port), "ping"], capture_output=True, text=True).stdout.strip() != "PONG":
+            if time.monotonic() > deadline:
+                raise RuntimeError("redis-server did not start")
+            time.sleep(0.1)
+        for name, pid, plain, tls_port in (("netkit kv", kv.pid, kv_port, kv_tls_port), ("redis-server", redis.pid, redis_port, redis_tls_port)):
+            for tls, port in ((False, plain), (True, tls_port)):
+                rps, per_cpu = benchmark(port, tls, pid)
+                print(f"kv GET {name:12} {'tls  ' if tls else 'plain'}  redis-benchmark -c 50: {rps:,.0f} requests/s, {per_cpu:,.0f} per server CPU-s")
+    finally:
+        stop(kv)
+        stop(redis)
