@@ -52,7 +52,7 @@ public sealed class BenchCommandTests
         {
             NetkitResult result = await NetkitProcess.RunAsync(
             [
-                "bench", "echo", "--connect", $"127.0.0.1:{server.LocalEndPoint.Port}", "-c", "3", "--warmup", "0",
+                "bench", "echo", "--connect", $"127.0.0.1:{server.LocalEndPoint.Port()}", "-c", "3", "--warmup", "0",
                 "-d", "30", "--max-requests", "200", "--csv", "--label", Label, "--json", json,
             ]);
 
