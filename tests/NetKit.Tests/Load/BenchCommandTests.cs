@@ -21,7 +21,7 @@ public sealed class BenchCommandTests
         {
             NetkitResult result = await NetkitProcess.RunAsync(
             [
-                "bench", "echo", "--connect", $"127.0.0.1:{server.LocalEndPoint.Port()}", "-c", "4", "--warmup", "0",
+                "bench", "echo", "--connect", $"127.0.0.1:{EndPointPort.Of(server.LocalEndPoint)}", "-c", "4", "--warmup", "0",
                 "-d", "30", "--max-requests", "300", "--json", json, "--server-pid", Environment.ProcessId.ToString(),
             ]);
 
@@ -52,7 +52,7 @@ public sealed class BenchCommandTests
         {
             NetkitResult result = await NetkitProcess.RunAsync(
             [
-                "bench", "echo", "--connect", $"127.0.0.1:{server.LocalEndPoint.Port()}", "-c", "3", "--warmup", "0",
+                "bench", "echo", "--connect", $"127.0.0.1:{EndPointPort.Of(server.LocalEndPoint)}", "-c", "3", "--warmup", "0",
                 "-d", "30", "--max-requests", "200", "--csv", "--label", Label, "--json", json,
             ]);
 
@@ -129,7 +129,7 @@ public sealed class BenchCommandTests
     {
         await using var server = TestServers.Start(NetKitServices.Echo, new ServiceSettings());
         NetkitResult result = await NetkitProcess.RunAsync(
-            ["bench", "lines", "--connect", $"127.0.0.1:{server.LocalEndPoint.Port()}", "-c", "2", "--warmup", "0", "-d", "20"]);
+            ["bench", "lines", "--connect", $"127.0.0.1:{EndPointPort.Of(server.LocalEndPoint)}", "-c", "2", "--warmup", "0", "-d", "20"]);
 
         Assert.True(result.ExitCode == ExitCodes.ProtocolViolation, result.ToString());
         Assert.Contains(result.StderrLines, l => l == "netkit: bench lines: no request was answered");

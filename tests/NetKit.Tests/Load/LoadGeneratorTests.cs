@@ -219,7 +219,7 @@ public sealed class LoadGeneratorTests
 
     internal static LoadOptions Options(INetworkServer server, LoadPayload payload, LoadEngine engine) => new()
     {
-        Target = new HostPort("127.0.0.1", server.LocalEndPoint.Port()),
+        Target = new HostPort("127.0.0.1", EndPointPort.Of(server.LocalEndPoint)),
         Payload = payload,
         Engine = engine,
         Warmup = TimeSpan.Zero,

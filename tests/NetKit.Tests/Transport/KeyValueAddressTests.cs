@@ -87,7 +87,7 @@ public sealed class KeyValueAddressTests : IDisposable
     public async Task Ipv6Loopback_RedisCli()
     {
         await using var server = await StartAsync(new IPEndPoint(IPAddress.IPv6Loopback, 0), ConnectionModel.Epoll);
-        string port = server.EndPoint.Port().ToString(CultureInfo.InvariantCulture);
+        string port = EndPointPort.Of(server.EndPoint).ToString(CultureInfo.InvariantCulture);
 
         var ping = await ExternalTool.RunAsync("redis-cli", ["-h", "::1", "-p", port, "ping"], CliTimeout);
 
@@ -100,7 +100,7 @@ public sealed class KeyValueAddressTests : IDisposable
         string path = _directory.NewPath("kv");
         await using var unix = await StartAsync(new UnixDomainSocketEndPoint(path), ConnectionModel.Epoll);
         await using var v6 = await StartAsync(new IPEndPoint(IPAddress.IPv6Loopback, 0), ConnectionModel.Epoll);
-        foreach (var address in new[] { HostPort.Parse($"unix:{path}", 0), HostPort.Parse($"[::1]:{v6.EndPoint.Port()}", 0) })
+        foreach (var address in new[] { HostPort.Parse($"unix:{path}", 0), HostPort.Parse($"[::1]:{EndPointPort.Of(v6.EndPoint)}", 0) })
         {
             await using var client = await KeyValueClient.ConnectAsync(address);
             await client.SetAsync("where", address.ToString());

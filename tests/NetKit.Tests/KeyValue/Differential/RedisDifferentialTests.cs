@@ -36,8 +36,8 @@ public class RedisDifferentialTests
         {
             using var redisA = await RespWire.ConnectAsync(redis.Port);
             using var redisB = await RespWire.ConnectAsync(redis.Port);
-            using var oursA = await RespWire.ConnectAsync(netkit.EndPoint.Port());
-            using var oursB = await RespWire.ConnectAsync(netkit.EndPoint.Port());
+            using var oursA = await RespWire.ConnectAsync(EndPointPort.Of(netkit.EndPoint));
+            using var oursB = await RespWire.ConnectAsync(EndPointPort.Of(netkit.EndPoint));
             foreach (var wire in new[] { redisA, oursA })
             {
                 await wire.CallAsync(["FLUSHALL"]);

@@ -23,7 +23,7 @@ public class InProcessServerTests
         await using (var server = await KeyValueServer.StartAsync(new() { Port = 0 }))
         {
             endPoint = server.EndPoint;
-            Assert.NotEqual(0, endPoint.Port());
+            Assert.NotEqual(0, EndPointPort.Of(endPoint));
             Assert.Null(server.Log);
             await using var redis = await ConnectAsync(server);
             var db = redis.GetDatabase();

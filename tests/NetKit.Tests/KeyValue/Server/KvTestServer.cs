@@ -14,7 +14,7 @@ public sealed class KvTestServer : IAsyncDisposable
 
     public KeyValueDatabase Database => _server.Database;
 
-    public int Port => _server.EndPoint.Port();
+    public int Port => EndPointPort.Of(_server.EndPoint);
 
     public string Address => $"127.0.0.1:{Port}";
 

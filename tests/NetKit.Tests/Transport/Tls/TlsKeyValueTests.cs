@@ -23,7 +23,7 @@ public sealed class TlsKeyValueTests
 
     private static Task<ToolResult> RedisCli(EndPoint endPoint, string caFile, params string[] args) =>
         ExternalTool.RunAsync("redis-cli",
-            ["-h", "127.0.0.1", "-p", endPoint.Port().ToString(CultureInfo.InvariantCulture), "--tls", "--cacert", caFile, .. args],
+            ["-h", "127.0.0.1", "-p", EndPointPort.Of(endPoint).ToString(CultureInfo.InvariantCulture), "--tls", "--cacert", caFile, .. args],
             CliTimeout);
 
     /// <summary>StackExchange.Redis over TLS, trusting the throwaway CA through its validation callback.</summary>
