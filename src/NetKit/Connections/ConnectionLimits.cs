@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NetKit.Connections;
 
 /// <summary>
@@ -6,6 +8,10 @@ namespace NetKit.Connections;
 /// </summary>
 public sealed record ConnectionLimits
 {
+    // A limit is three words: boxed, so a change made while connections run (CONFIG SET) is read whole.
+    private StrongBox<OutputBufferLimit> _outputLimit = new(OutputBufferLimit.Default);
+    private StrongBox<OutputBufferLimit> _subscriberOutputLimit = new(OutputBufferLimit.Subscriber);
+
     /// <summary>Unconsumed input a connection may buffer before it is closed: the cores keep their own
     /// smaller limits (a line, a bulk string); this one guards against a core that consumes nothing.
     /// Kestrel's default too: unbounded buffering "is a security risk".</summary>
@@ -15,8 +21,22 @@ public sealed record ConnectionLimits
     /// Settable while connections run (kv's CONFIG SET timeout): a TimeSpan is one word, read whole by the sweep.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.Zero;
 
-    /// <summary>Unsent replies a connection may hold (see <see cref="OutputBufferLimit"/>).</summary>
-    public OutputBufferLimit OutputLimit { get; init; } = OutputBufferLimit.Default;
+    /// <summary>Unsent replies a connection may hold (see <see cref="OutputBufferLimit"/>). Settable while connections run.</summary>
+    public OutputBufferLimit OutputLimit
+    {
+        get => Volatile.Read(ref _outputLimit).Value;
+        set => Volatile.Write(ref _outputLimit, new StrongBox<OutputBufferLimit>(value));
+    }
+
+    /// <summary>
+    /// The same for a connection whose core lives on pushed output (<see cref="ConnectionOutbox.Subscriber"/>),
+    /// its unsent replies and its queued messages counted together: Redis's pubsub class. Settable while connections run.
+    /// </summary>
+    public OutputBufferLimit SubscriberOutputLimit
+    {
+        get => Volatile.Read(ref _subscriberOutputLimit).Value;
+        set => Volatile.Write(ref _subscriberOutputLimit, new StrongBox<OutputBufferLimit>(value));
+    }
 
     /// <summary>
     /// The slowest a request in progress (a partial line, a partial RESP frame) may arrive, in bytes per

@@ -19,6 +19,17 @@ public readonly record struct OutputBufferLimit(long HardBytes, long SoftBytes, 
     /// </summary>
     public static OutputBufferLimit Default { get; } = new(0, 1024 * 1024, TimeSpan.FromSeconds(60));
 
+    /// <summary>
+    /// Redis's default for its <c>pubsub</c> class, 32 MiB at once or 8 MiB for 60 s: a subscriber that falls
+    /// that far behind the messages published to it is cut, so it can never make the server hold without
+    /// bound, nor slow the publishers down.
+    /// </summary>
+    public static OutputBufferLimit Subscriber { get; } = new(32 * 1024 * 1024, 8 * 1024 * 1024, TimeSpan.FromSeconds(60));
+
+    /// <summary>Redis's default for its <c>replica</c> class (256 MiB, or 64 MiB for 60 s): kept for CONFIG GET;
+    /// NetKit has no replicas.</summary>
+    public static OutputBufferLimit Replica { get; } = new(256 * 1024 * 1024, 64 * 1024 * 1024, TimeSpan.FromSeconds(60));
+
     /// <summary>No limit at all (Redis's <c>normal 0 0 0</c>).</summary>
     public static OutputBufferLimit None { get; } = new(0, 0, TimeSpan.Zero);
 

@@ -25,6 +25,13 @@ public readonly record struct ProtocolStep(long Consumed, bool Close, bool Outpu
     /// </summary>
     public ValueTask RepliesReady { get; init; }
 
+    /// <summary>
+    /// The core stopped before a request it may not run yet (kv: a client paused by CLIENT PAUSE), leaving it
+    /// unconsumed. The transport reads nothing more and calls again once the core's <see cref="ConnectionOutbox"/>
+    /// is woken; the held request counts neither as in progress (no data-rate or idle limit) nor against a stop.
+    /// </summary>
+    public bool Held { get; init; }
+
     public static ProtocolStep Continue(long consumed) => new(consumed, false);
     public static ProtocolStep CloseAfter(long consumed) => new(consumed, true);
 
@@ -33,4 +40,7 @@ public readonly record struct ProtocolStep(long Consumed, bool Close, bool Outpu
 
     /// <summary>Stopped before a request that must not run on this thread; call again where blocking is allowed.</summary>
     public static ProtocolStep RunElsewhere(long consumed) => new(consumed, false, false, true);
+
+    /// <summary>Stopped before a request that must wait (see <see cref="Held"/>); call again once woken.</summary>
+    public static ProtocolStep Hold(long consumed) => new(consumed, false) { Held = true };
 }

@@ -65,6 +65,7 @@ public static class ServiceFactory
             ShutdownGracePeriod = settings.ShutdownGracePeriod,
             Once = settings.Once,
             OutputLimit = settings.OutputLimit,
+            SubscriberOutputLimit = settings.SubscriberOutputLimit,
             TimeProvider = settings.TimeProvider,
             MinRequestDataRate = settings.MinRequestDataRate,
             Tls = settings.Tls,

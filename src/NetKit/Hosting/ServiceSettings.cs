@@ -26,6 +26,9 @@ public sealed record ServiceSettings
     /// <summary>TCP: unsent output allowed per connection (see <see cref="TcpServerOptions.OutputLimit"/>).</summary>
     public OutputBufferLimit OutputLimit { get; init; } = OutputBufferLimit.Default;
 
+    /// <summary>TCP: the same for a subscriber (see <see cref="TcpServerOptions.SubscriberOutputLimit"/>).</summary>
+    public OutputBufferLimit SubscriberOutputLimit { get; init; } = OutputBufferLimit.Subscriber;
+
     /// <summary>TCP: bytes per second a request in progress must arrive at after 5 s; 0 = no minimum.</summary>
     public double MinRequestDataRate { get; init; } = new TcpServerOptions().MinRequestDataRate;
 

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using NetKit.Connections;
 using NetKit.Protocols;
 
@@ -9,17 +10,38 @@ namespace NetKit.Transport;
 /// sits between requests it waits with a zero-byte receive, holding no buffer; once bytes are there it
 /// rents one, receives straight into it through a reusable awaitable operation, runs the core over
 /// everything unconsumed, and sends all replies of that run with one send. The next receive is issued at
-/// once when the socket already holds more.
+/// once when the socket already holds more. A core that waits for pushed output (its outbox is
+/// <see cref="ConnectionOutbox.Listening"/>) is waited for on a doorbell that both the zero-byte receive and
+/// the outbox's wake ring; a core holding a request is waited for on the doorbell alone, nothing read.
 /// </summary>
 internal sealed class AsyncTcpConnection : TcpConnection, IThreadPoolWorkItem
 {
     private const int ReceiveSize = 4096;
     private readonly SocketOperation _operation = new();
+    private readonly AsyncDoorbell? _doorbell;
+    private readonly Action? _ring;
+    private SocketOperation? _sender; // sends while the zero-byte receive holds _operation
+    private ValueTask<int> _idleReceive;
+    private bool _idleReceivePending;
     private volatile bool _waitingAtBoundary;
 
     public AsyncTcpConnection(long id, Socket socket, IConnectionProtocol protocol, TcpServer server)
         : base(id, socket, protocol, server)
     {
+        if (Pump.Outbox is not null)
+        {
+            _doorbell = new AsyncDoorbell();
+            _ring = _doorbell.Ring;
+        }
+    }
+
+    protected override void OnWake() => _doorbell?.Ring();
+
+    public override void Abort(string reason)
+    {
+        base.Abort(reason);
+        // A loop waiting on its doorbell alone (a held request) has no receive for the cut to fail.
+        _doorbell?.Ring();
     }
 
     public override void RequestStop()
@@ -53,12 +75,26 @@ internal sealed class AsyncTcpConnection : TcpConnection, IThreadPoolWorkItem
         int limit = Pump.Limits.MaxBufferedInput;
         try
         {
+            bool held = false; // the core holds a request: read nothing until its outbox is woken
             while (true)
             {
                 bool end = false;
-                if (!runAgain)
+                if (held)
                 {
-                    if (input.Count == 0 && Socket.Available == 0)
+                    while (!Pump.WakePending && !Aborted)
+                    {
+                        await _doorbell!.WaitAsync().ConfigureAwait(false);
+                    }
+
+                    if (Aborted)
+                    {
+                        break;
+                    }
+                }
+                else if (!runAgain)
+                {
+                    bool receive = true;
+                    if (_idleReceivePending || (input.Count == 0 && Socket.Available == 0))
                     {
                         // Idle between reads: give the buffer back and wait without one.
                         input.Release();
@@ -70,7 +106,15 @@ internal sealed class AsyncTcpConnection : TcpConnection, IThreadPoolWorkItem
                             break;
                         }
 
-                        await _operation.ReceiveAsync(Socket, Memory<byte>.Empty).ConfigureAwait(false);
+                        if (_doorbell is not null && (_idleReceivePending || Pump.Outbox!.Listening))
+                        {
+                            receive = await WaitReadableOrWokenAsync().ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            await _operation.ReceiveAsync(Socket, Memory<byte>.Empty).ConfigureAwait(false);
+                        }
+
                         _waitingAtBoundary = false;
                         if (Aborted)
                         {
@@ -78,29 +122,32 @@ internal sealed class AsyncTcpConnection : TcpConnection, IThreadPoolWorkItem
                         }
                     }
 
-                    var room = input.Room(Socket.Available, limit);
-                    if (room.IsEmpty)
+                    if (receive)
                     {
-                        error = $"more than {limit} bytes of input buffered without a complete request";
-                        break;
-                    }
+                        var room = input.Room(Socket.Available, limit);
+                        if (room.IsEmpty)
+                        {
+                            error = $"more than {limit} bytes of input buffered without a complete request";
+                            break;
+                        }
 
-                    int n = await _operation.ReceiveAsync(Socket, room).ConfigureAwait(false);
-                    if (n == 0 && Aborted)
-                    {
-                        // Abort's shutdown woke the receive: not the peer's end of stream.
-                        break;
-                    }
+                        int n = await _operation.ReceiveAsync(Socket, room).ConfigureAwait(false);
+                        if (n == 0 && Aborted)
+                        {
+                            // Abort's shutdown woke the receive: not the peer's end of stream.
+                            break;
+                        }
 
-                    if (n == 0 && Pump.StopRequested && Pump.IsBetweenRequests(input.Count))
-                    {
-                        // RequestStop's shutdown woke the receive, not the peer.
-                        error = "server stopping";
-                        break;
-                    }
+                        if (n == 0 && Pump.StopRequested && Pump.IsBetweenRequests(input.Count))
+                        {
+                            // RequestStop's shutdown woke the receive, not the peer.
+                            error = "server stopping";
+                            break;
+                        }
 
-                    end = n == 0;
-                    input.Received(n);
+                        end = n == 0;
+                        input.Received(n);
+                    }
                 }
 
                 // On the runtime's socket thread (completions run inline) the core must not block; on a
@@ -135,6 +182,7 @@ internal sealed class AsyncTcpConnection : TcpConnection, IThreadPoolWorkItem
                 }
 
                 runAgain = step.Next is PumpNext.RunAgain or PumpNext.Offload;
+                held = step.Next == PumpNext.WaitForWake;
                 if (!runAgain && input.Count == 0)
                 {
                     output.Release();
@@ -155,16 +203,56 @@ internal sealed class AsyncTcpConnection : TcpConnection, IThreadPoolWorkItem
         {
             input.Dispose();
             output.Dispose();
+            // A receive still pending keeps its operation until the close fails it (SocketAsyncEventArgs
+            // defers the dispose until then).
             _operation.Dispose();
+            _sender?.Dispose();
             Finish(error, closedByPeer);
         }
     }
 
+    /// <summary>
+    /// Waits on the doorbell for either the zero-byte receive (kept pending across wakes) or the outbox's wake.
+    /// True when the socket is readable (data or its end), false when woken with nothing to read.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> WaitReadableOrWokenAsync()
+    {
+        if (!_idleReceivePending)
+        {
+            var receive = _operation.ReceiveAsync(Socket, Memory<byte>.Empty);
+            if (receive.IsCompleted)
+            {
+                receive.GetAwaiter().GetResult();
+                return true;
+            }
+
+            _idleReceive = receive;
+            _idleReceivePending = true;
+            receive.GetAwaiter().UnsafeOnCompleted(_ring!);
+        }
+
+        while (!_idleReceive.IsCompleted && !Pump.WakePending && !Aborted)
+        {
+            await _doorbell!.WaitAsync().ConfigureAwait(false);
+        }
+
+        if (!_idleReceive.IsCompleted)
+        {
+            return false;
+        }
+
+        _idleReceivePending = false;
+        _idleReceive.GetAwaiter().GetResult();
+        return true;
+    }
+
     private async ValueTask SendAllAsync(ReadOnlyMemory<byte> data)
     {
+        var operation = _idleReceivePending ? _sender ??= new SocketOperation() : _operation;
         while (!data.IsEmpty)
         {
-            int sent = await _operation.SendAsync(Socket, data).ConfigureAwait(false);
+            int sent = await operation.SendAsync(Socket, data).ConfigureAwait(false);
             data = data[sent..];
         }
     }

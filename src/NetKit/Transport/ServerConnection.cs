@@ -21,6 +21,13 @@ internal abstract class ServerConnection
         Protocol = protocol;
         Server = server;
         Pump = new ConnectionPump(protocol, server.Limits);
+        // Wakes reach the model's loop; a connection over its output limit through pushed output is cut
+        // with the same warning as the sweep's.
+        Pump.Outbox?.Attach(OnWake, reason =>
+        {
+            TransportLog.ConnectionCut(Logger, Server.Name, Peer, reason);
+            Abort(reason);
+        });
     }
 
     public long Id { get; }
@@ -62,6 +69,12 @@ internal abstract class ServerConnection
     /// <summary>Cuts the connection now: what it was doing is abandoned and it closes.</summary>
     public abstract void Abort(string reason);
 
+    /// <summary>
+    /// The core's outbox was woken (from any thread): get <see cref="ConnectionPump.Run"/> called again with no
+    /// new input, on the connection's own loop, as soon as it may run (see <see cref="ConnectionPump.WakePending"/>).
+    /// </summary>
+    protected abstract void OnWake();
+
     /// <summary>Replies refused by <see cref="ConnectionPump.BeforeSendAsync"/> are never sent: worth a warning.</summary>
     protected void RepliesRefused(string reason) => TransportLog.ConnectionCut(Logger, Server.Name, Peer, reason);
 
@@ -81,6 +94,8 @@ internal abstract class ServerConnection
         {
             TransportLog.ConnectionEnded(Logger, Server.Name, Peer, "closed by server");
         }
+
+        Pump.Ended();
 
         if (Protocol is IDisposable disposable)
         {

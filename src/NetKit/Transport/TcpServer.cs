@@ -59,6 +59,7 @@ public sealed class TcpServer : INetworkServer, IMeteredServer
             MaxBufferedInput = Options.MaxBufferedInput,
             IdleTimeout = Options.IdleTimeout,
             OutputLimit = Options.OutputLimit,
+            SubscriberOutputLimit = Options.SubscriberOutputLimit,
             MinRequestDataRate = Options.MinRequestDataRate,
             MinRequestDataRateGracePeriod = Options.MinRequestDataRateGracePeriod,
             Clock = Options.TimeProvider,
@@ -556,6 +557,14 @@ public sealed class TcpServer : INetworkServer, IMeteredServer
     {
         get => Limits.IdleTimeout;
         set => Limits.IdleTimeout = value;
+    }
+
+    /// <summary>The output limits in force, normal and subscriber; set while running (kv's CONFIG SET
+    /// client-output-buffer-limit), every connection is held to them from its next check.</summary>
+    public (OutputBufferLimit Normal, OutputBufferLimit Subscriber) OutputLimits
+    {
+        get => (Limits.OutputLimit, Limits.SubscriberOutputLimit);
+        set => (Limits.OutputLimit, Limits.SubscriberOutputLimit) = (value.Normal, value.Subscriber);
     }
 
     private void Sweep()

@@ -63,6 +63,9 @@ public sealed record TcpServerOptions
     /// <summary>See <see cref="ConnectionLimits.OutputLimit"/>.</summary>
     public OutputBufferLimit OutputLimit { get; init; } = OutputBufferLimit.Default;
 
+    /// <summary>See <see cref="ConnectionLimits.SubscriberOutputLimit"/> (Redis's pubsub class: 32 MiB, or 8 MiB for 60 s).</summary>
+    public OutputBufferLimit SubscriberOutputLimit { get; init; } = OutputBufferLimit.Subscriber;
+
     /// <summary>See <see cref="ConnectionLimits.MinRequestDataRate"/> (Kestrel's 240 B/s after 5 s; 0 = none).</summary>
     public double MinRequestDataRate { get; init; } = 240;
 

@@ -9,15 +9,40 @@ namespace NetKit.Transport;
 /// The threads model's connection: its own thread, blocking reads into a pooled buffer, the core run on
 /// each read, replies sent with blocking writes. The buffer grows only while a single request needs it
 /// (up to the server's input limit) and goes back to its normal size once that request is consumed.
+/// A blocking read cannot be interrupted, so a core that waits for pushed output (its outbox is
+/// <see cref="ConnectionOutbox.Listening"/>) is waited for otherwise: a zero-byte receive, left pending across
+/// wakes, and the outbox's wake both set a doorbell the thread blocks on. A core holding a request is waited
+/// for on the doorbell alone, nothing read.
 /// </summary>
 internal sealed class ThreadedTcpConnection : TcpConnection
 {
     private const int DefaultBufferSize = 16 * 1024;
+    // Never disposed: it is set by callbacks that may run after the connection ends, and it only holds a
+    // kernel handle if its WaitHandle is asked for, which it never is.
+    private readonly ManualResetEventSlim? _doorbell;
+    private readonly Action? _ring;
+    private SocketOperation? _idleOperation;
+    private ValueTask<int> _idleReceive;
+    private bool _idleReceivePending;
     private volatile bool _waitingAtBoundary;
 
     public ThreadedTcpConnection(long id, Socket socket, IConnectionProtocol protocol, TcpServer server)
         : base(id, socket, protocol, server)
     {
+        if (Pump.Outbox is not null)
+        {
+            _doorbell = new ManualResetEventSlim(false, spinCount: 0);
+            _ring = _doorbell.Set;
+        }
+    }
+
+    protected override void OnWake() => _doorbell?.Set();
+
+    public override void Abort(string reason)
+    {
+        base.Abort(reason);
+        // A thread waiting on its doorbell alone (a held request) has no receive for the cut to fail.
+        _doorbell?.Set();
     }
 
     public override void RequestStop()
@@ -50,10 +75,24 @@ internal sealed class ThreadedTcpConnection : TcpConnection
         int limit = Pump.Limits.MaxBufferedInput;
         try
         {
+            bool held = false; // the core holds a request: read nothing until its outbox is woken
             while (true)
             {
                 bool end = false;
-                if (!runAgain)
+                if (held)
+                {
+                    while (!Pump.WakePending && !Aborted)
+                    {
+                        _doorbell!.Wait();
+                        _doorbell.Reset();
+                    }
+
+                    if (Aborted)
+                    {
+                        break;
+                    }
+                }
+                else if (!runAgain)
                 {
                     var room = input.Room(DefaultBufferSize, limit);
                     if (room.IsEmpty)
@@ -70,7 +109,15 @@ internal sealed class ThreadedTcpConnection : TcpConnection
                         break;
                     }
 
-                    int n = Socket.Receive(room.Span, SocketFlags.None);
+                    bool receive = _doorbell is null
+                                   || (!_idleReceivePending && (!Pump.Outbox!.Listening || Socket.Available > 0))
+                                   || WaitReadableOrWoken();
+                    int n = 0;
+                    if (receive)
+                    {
+                        n = Socket.Receive(room.Span, SocketFlags.None);
+                    }
+
                     _waitingAtBoundary = false;
                     if (n == 0 && Aborted)
                     {
@@ -78,14 +125,14 @@ internal sealed class ThreadedTcpConnection : TcpConnection
                         break;
                     }
 
-                    if (n == 0 && Pump.StopRequested && Pump.IsBetweenRequests(input.Count))
+                    if (n == 0 && receive && Pump.StopRequested && Pump.IsBetweenRequests(input.Count))
                     {
                         // RequestStop's shutdown woke the receive, not the peer.
                         error = "server stopping";
                         break;
                     }
 
-                    end = n == 0;
+                    end = receive && n == 0;
                     input.Received(n);
                 }
 
@@ -114,6 +161,7 @@ internal sealed class ThreadedTcpConnection : TcpConnection
                 input.Consume(checked((int)step.Consumed));
                 // A connection thread may block, so a request the core would not run on an event loop runs here.
                 runAgain = step.Next is PumpNext.RunAgain or PumpNext.Offload;
+                held = step.Next == PumpNext.WaitForWake;
             }
         }
         catch (Exception ex) when (IsExpectedFailure(ex))
@@ -129,8 +177,49 @@ internal sealed class ThreadedTcpConnection : TcpConnection
         {
             input.Dispose();
             output.Dispose();
+            // A receive still pending keeps its operation until the close fails it (SocketAsyncEventArgs
+            // defers the dispose until then).
+            _idleOperation?.Dispose();
             Finish(error, closedByPeer);
         }
+    }
+
+    /// <summary>
+    /// Blocks on the doorbell until the zero-byte receive (kept pending across wakes) completes or the outbox is
+    /// woken. True when the socket is readable (data or its end), false when woken with nothing to read.
+    /// </summary>
+    private bool WaitReadableOrWoken()
+    {
+        if (!_idleReceivePending)
+        {
+            _idleOperation ??= new SocketOperation();
+            var receive = _idleOperation.ReceiveAsync(Socket, Memory<byte>.Empty);
+            if (receive.IsCompleted)
+            {
+                receive.GetAwaiter().GetResult();
+                return true;
+            }
+
+            _idleReceive = receive;
+            _idleReceivePending = true;
+            receive.GetAwaiter().UnsafeOnCompleted(_ring!);
+        }
+
+        // Reset after each wait, then the conditions read again: every ring follows the change it announces.
+        while (!_idleReceive.IsCompleted && !Pump.WakePending && !Aborted)
+        {
+            _doorbell!.Wait();
+            _doorbell.Reset();
+        }
+
+        if (!_idleReceive.IsCompleted)
+        {
+            return false;
+        }
+
+        _idleReceivePending = false;
+        _idleReceive.GetAwaiter().GetResult();
+        return true;
     }
 
     private void SendAll(ReadOnlySpan<byte> data)

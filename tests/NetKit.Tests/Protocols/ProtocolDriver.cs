@@ -7,7 +7,7 @@ namespace NetKit.Tests.Protocols;
 
 /// <summary>
 /// Drives an <see cref="IConnectionProtocol"/> exactly as the transports do — through their
-/// <see cref="ConnectionPump"/> — so a core can be tested
+/// <see cref="ConnectionPump"/>, one <see cref="DrivenConnection"/> per run — so a core can be tested
 /// against every way TCP may cut its input: unconsumed bytes are kept, new bytes appended, the core called
 /// with everything unconsumed; after the last chunk it is called once more with end of stream (unless it
 /// asked to close earlier).
@@ -29,27 +29,23 @@ public static class ProtocolDriver
     {
         ArgumentNullException.ThrowIfNull(protocol);
         ArgumentNullException.ThrowIfNull(chunks);
-        var output = new ArrayBufferWriter<byte>();
-        var pump = new ConnectionPump(protocol);
-        var pending = new List<byte[]>(); // unconsumed bytes, one array per received chunk
-
+        var connection = new DrivenConnection(protocol, buffering);
         foreach (byte[] chunk in chunks)
         {
-            if (chunk.Length == 0)
+            connection.Receive(chunk);
+            // Pushed output the core posted to itself (a MONITOR client's own commands) runs as a model would run it.
+            while (connection.RunWoken())
             {
-                continue; // a read returning nothing means end of stream, never "no data yet"
             }
 
-            pending.Add(chunk);
-            ProtocolStep step = CallUntilInputWanted(pump, pending, buffering, endOfStream: false, output);
-            if (step.Close)
+            if (connection.Closed)
             {
-                return new ProtocolRun(output.WrittenSpan.ToArray(), ClosedBeforeEndOfStream: true, ClosedAtEndOfStream: false);
+                return new ProtocolRun(connection.Output.ToArray(), ClosedBeforeEndOfStream: true, ClosedAtEndOfStream: false);
             }
         }
 
-        ProtocolStep last = CallUntilInputWanted(pump, pending, buffering, endOfStream: true, output);
-        return new ProtocolRun(output.WrittenSpan.ToArray(), ClosedBeforeEndOfStream: false, ClosedAtEndOfStream: last.Close);
+        connection.EndOfStream();
+        return new ProtocolRun(connection.Output.ToArray(), ClosedBeforeEndOfStream: false, ClosedAtEndOfStream: connection.ClosedAtEndOfStream);
     }
 
     /// <summary>
@@ -81,46 +77,8 @@ public static class ProtocolDriver
     public static ProtocolRun RunEverySplit(Func<IConnectionProtocol> createProtocol, string input) =>
         RunEverySplit(createProtocol, Encoding.UTF8.GetBytes(input));
 
-    /// <summary>
-    /// One turn of the connection loop, through the same <see cref="ConnectionPump"/> the models run: a core
-    /// that stopped at its output budget is run again over the rest before more input is read.
-    /// </summary>
-    private static ProtocolStep CallUntilInputWanted(
-        ConnectionPump pump, List<byte[]> pending, Buffering buffering, bool endOfStream, ArrayBufferWriter<byte> output)
-    {
-        while (true)
-        {
-            ReadOnlySequence<byte> input = buffering == Buffering.Contiguous
-                ? new ReadOnlySequence<byte>(pending.SelectMany(b => b).ToArray())
-                : Segments(pending);
-            PumpStep step = pump.Run(input, endOfStream, output);
-
-            Assert.InRange(step.Consumed, 0, input.Length);
-            byte[] rest = input.Slice(step.Consumed).ToArray();
-            pending.Clear();
-            if (rest.Length > 0)
-            {
-                pending.Add(rest);
-            }
-
-            switch (step.Next)
-            {
-                case PumpNext.RunAgain:
-                    Assert.True(step.Consumed > 0, "a core that says its output is full must have consumed something");
-                    continue;
-                case PumpNext.Offload:
-                    // The driver's thread may block: the core runs the request on the next call.
-                    Assert.False(ConnectionThread.MustNotBlock, "the driver runs cores where blocking is allowed");
-                    continue;
-                case PumpNext.Close:
-                    return ProtocolStep.CloseAfter(step.Consumed);
-                default:
-                    return ProtocolStep.Continue(step.Consumed);
-            }
-        }
-    }
-
-    private static ReadOnlySequence<byte> Segments(List<byte[]> arrays)
+    /// <summary>One sequence segment per array, as a <c>PipeReader</c> hands received chunks over.</summary>
+    internal static ReadOnlySequence<byte> Segments(List<byte[]> arrays)
     {
         if (arrays.Count == 0)
         {

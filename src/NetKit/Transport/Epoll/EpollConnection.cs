@@ -8,9 +8,10 @@ namespace NetKit.Transport.Epoll;
 /// The epoll model's connection, driven by its loop's thread alone: it receives into the loop's buffer and
 /// keeps only the unconsumed rest of an unfinished request, sends all of a turn's replies from the loop's
 /// output buffer at once, and keeps only what the peer has not taken yet. So an idle connection holds no
-/// buffer at all. Other threads only post to the loop (a stop, a cut, a durability wait that completed), and
-/// a request that must not run on the loop (KEYS, SCAN) runs on the thread pool while the loop leaves the
-/// connection alone.
+/// buffer at all. Other threads only post to the loop (a stop, a cut, a durability wait that completed, a wake
+/// of the core's outbox), and a request that must not run on the loop (KEYS, SCAN) runs on the thread pool
+/// while the loop leaves the connection alone. A wake runs the core at once when the connection is reading,
+/// and otherwise once it is again (after its pending send, its durability wait or its offloaded run).
 /// </summary>
 internal sealed unsafe class EpollConnection : ServerConnection, IThreadPoolWorkItem
 {
@@ -50,6 +51,8 @@ internal sealed unsafe class EpollConnection : ServerConnection, IThreadPoolWork
         Parked,
         /// <summary>The core runs on the thread pool: out of the epoll set, and the loop touches nothing.</summary>
         Offloaded,
+        /// <summary>The core holds a request until its outbox is woken: out of the epoll set, nothing read.</summary>
+        Held,
         Closed,
     }
 
@@ -67,6 +70,8 @@ internal sealed unsafe class EpollConnection : ServerConnection, IThreadPoolWork
         Pump.RequestStop();
         _loop.Post(this);
     }
+
+    protected override void OnWake() => _loop.Post(this);
 
     /// <summary>Marshalled to the loop: a descriptor is never closed while the loop's thread may be using it.</summary>
     public override void Abort(string reason)
@@ -124,6 +129,18 @@ internal sealed unsafe class EpollConnection : ServerConnection, IThreadPoolWork
             else if (_state == State.Parked && _gate.IsCompleted)
             {
                 Resume();
+            }
+            else if (_state == State.Held && Pump.WakePending)
+            {
+                _state = State.Reading;
+                if (Watch(LibC.EPOLLIN))
+                {
+                    RunOverLeftover();
+                }
+            }
+            else if (_state == State.Reading && Pump.WakePending)
+            {
+                RunOverLeftover();
             }
             else
             {
@@ -270,6 +287,12 @@ internal sealed unsafe class EpollConnection : ServerConnection, IThreadPoolWork
                 return;
             }
 
+            if (step.Next == PumpNext.WaitForWake)
+            {
+                Hold();
+                return;
+            }
+
             if (step.Next == PumpNext.RunAgain)
             {
                 _loop.RunNextTurn(this);
@@ -336,10 +359,29 @@ internal sealed unsafe class EpollConnection : ServerConnection, IThreadPoolWork
             case PumpNext.Offload:
                 Offload();
                 break;
+            case PumpNext.WaitForWake:
+                Hold();
+                break;
             default:
-                StopIfBetweenRequests();
+                if (Pump.WakePending)
+                {
+                    // Woken while its replies were on their way: the core's turn comes now.
+                    RunOverLeftover();
+                }
+                else
+                {
+                    StopIfBetweenRequests();
+                }
+
                 break;
         }
+    }
+
+    /// <summary>The core holds a request: nothing is read (back-pressure on the peer) until its outbox's wake is posted.</summary>
+    private void Hold()
+    {
+        _state = State.Held;
+        _socket.Unwatch();
     }
 
     /// <summary>

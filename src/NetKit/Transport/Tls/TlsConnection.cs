@@ -1,5 +1,6 @@
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Security.Authentication;
 using NetKit.Connections;
 using NetKit.Protocols;
@@ -14,7 +15,9 @@ namespace NetKit.Transport.Tls;
 /// an idle connection waits with a zero-byte read (SslStream passes it down and gives its own buffer back),
 /// the core runs over everything unconsumed, all the replies of a run leave in one write and the next request
 /// waits until the peer has taken them, and a stop closes it at a request boundary. A clean end sends
-/// close_notify before the FIN.
+/// close_notify before the FIN. A core that waits for pushed output (its outbox is
+/// <see cref="ConnectionOutbox.Listening"/>) is waited for as in the async model, on a doorbell rung by the
+/// zero-byte read (left pending across wakes; SslStream allows a write beside one read) and by the wake.
 /// </summary>
 internal sealed class TlsConnection : TcpConnection, IThreadPoolWorkItem
 {
@@ -25,12 +28,30 @@ internal sealed class TlsConnection : TcpConnection, IThreadPoolWorkItem
     private static readonly TimeSpan CloseNotifyTimeout = TimeSpan.FromSeconds(1);
 
     private readonly TlsServerOptions _tls;
+    private readonly AsyncDoorbell? _doorbell;
+    private readonly Action? _ring;
+    private ValueTask<int> _idleRead;
+    private bool _idleReadPending;
     private volatile bool _waitingAtBoundary;
 
     public TlsConnection(long id, Socket socket, IConnectionProtocol protocol, TcpServer server)
         : base(id, socket, protocol, server)
     {
         _tls = server.Options.Tls ?? throw new InvalidOperationException("a TLS connection needs TlsServerOptions");
+        if (Pump.Outbox is not null)
+        {
+            _doorbell = new AsyncDoorbell();
+            _ring = _doorbell.Ring;
+        }
+    }
+
+    protected override void OnWake() => _doorbell?.Ring();
+
+    public override void Abort(string reason)
+    {
+        base.Abort(reason);
+        // A loop waiting on its doorbell alone (a held request) has no read for the cut to fail.
+        _doorbell?.Ring();
     }
 
     public override void RequestStop()
@@ -67,12 +88,26 @@ internal sealed class TlsConnection : TcpConnection, IThreadPoolWorkItem
         {
             error = await HandshakeAsync(ssl).ConfigureAwait(false);
             bool runAgain = false;
+            bool held = false; // the core holds a request: read nothing until its outbox is woken
             while (error is null)
             {
                 bool end = false;
-                if (!runAgain)
+                if (held)
                 {
-                    if (input.Count == 0)
+                    while (!Pump.WakePending && !Aborted)
+                    {
+                        await _doorbell!.WaitAsync().ConfigureAwait(false);
+                    }
+
+                    if (Aborted)
+                    {
+                        break;
+                    }
+                }
+                else if (!runAgain)
+                {
+                    bool receive = true;
+                    if (_idleReadPending || input.Count == 0)
                     {
                         // Idle between reads: give the buffer back and wait without one.
                         input.Release();
@@ -85,7 +120,15 @@ internal sealed class TlsConnection : TcpConnection, IThreadPoolWorkItem
                             break;
                         }
 
-                        _ = await ssl.ReadAsync(Memory<byte>.Empty).ConfigureAwait(false);
+                        if (_doorbell is not null && (_idleReadPending || Pump.Outbox!.Listening))
+                        {
+                            receive = await WaitReadableOrWokenAsync(ssl).ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            _ = await ssl.ReadAsync(Memory<byte>.Empty).ConfigureAwait(false);
+                        }
+
                         _waitingAtBoundary = false;
                         if (Aborted)
                         {
@@ -93,29 +136,32 @@ internal sealed class TlsConnection : TcpConnection, IThreadPoolWorkItem
                         }
                     }
 
-                    var room = input.Room(ReceiveSize, limit);
-                    if (room.IsEmpty)
+                    if (receive)
                     {
-                        error = $"more than {limit} bytes of input buffered without a complete request";
-                        break;
-                    }
+                        var room = input.Room(ReceiveSize, limit);
+                        if (room.IsEmpty)
+                        {
+                            error = $"more than {limit} bytes of input buffered without a complete request";
+                            break;
+                        }
 
-                    int n = await ssl.ReadAsync(room).ConfigureAwait(false);
-                    if (n == 0 && Aborted)
-                    {
-                        break;
-                    }
+                        int n = await ssl.ReadAsync(room).ConfigureAwait(false);
+                        if (n == 0 && Aborted)
+                        {
+                            break;
+                        }
 
-                    if (n == 0 && Pump.StopRequested && Pump.IsBetweenRequests(input.Count))
-                    {
-                        // RequestStop's shutdown woke the read, not the peer.
-                        error = "server stopping";
-                        cleanEnd = true;
-                        break;
-                    }
+                        if (n == 0 && Pump.StopRequested && Pump.IsBetweenRequests(input.Count))
+                        {
+                            // RequestStop's shutdown woke the read, not the peer.
+                            error = "server stopping";
+                            cleanEnd = true;
+                            break;
+                        }
 
-                    end = n == 0;
-                    input.Received(n);
+                        end = n == 0;
+                        input.Received(n);
+                    }
                 }
 
                 ConnectionThread.MustNotBlock = !Thread.CurrentThread.IsThreadPoolThread;
@@ -148,6 +194,7 @@ internal sealed class TlsConnection : TcpConnection, IThreadPoolWorkItem
                 }
 
                 runAgain = step.Next is PumpNext.RunAgain or PumpNext.Offload;
+                held = step.Next == PumpNext.WaitForWake;
                 if (!runAgain && input.Count == 0)
                 {
                     output.Release();
@@ -176,6 +223,42 @@ internal sealed class TlsConnection : TcpConnection, IThreadPoolWorkItem
             ssl.Dispose();
             Finish(error, closedByPeer);
         }
+    }
+
+    /// <summary>
+    /// Waits on the doorbell for either the zero-byte read (kept pending across wakes) or the outbox's wake.
+    /// True when the stream is readable (data or its end), false when woken with nothing to read.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> WaitReadableOrWokenAsync(SslStream ssl)
+    {
+        if (!_idleReadPending)
+        {
+            var read = ssl.ReadAsync(Memory<byte>.Empty);
+            if (read.IsCompleted)
+            {
+                read.GetAwaiter().GetResult();
+                return true;
+            }
+
+            _idleRead = read;
+            _idleReadPending = true;
+            read.GetAwaiter().UnsafeOnCompleted(_ring!);
+        }
+
+        while (!_idleRead.IsCompleted && !Pump.WakePending && !Aborted)
+        {
+            await _doorbell!.WaitAsync().ConfigureAwait(false);
+        }
+
+        if (!_idleRead.IsCompleted)
+        {
+            return false;
+        }
+
+        _idleReadPending = false;
+        _idleRead.GetAwaiter().GetResult();
+        return true;
     }
 
     /// <summary>The server's side of the handshake; the reason it failed, or null.</summary>
