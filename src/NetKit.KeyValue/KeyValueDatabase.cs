@@ -20,6 +20,7 @@ public sealed class KeyValueDatabase : IDisposable
     private long _nextClientId;
     private long _totalConnections;
     private int _idleTimeoutSeconds;
+    private ClientOutputLimits _outputLimits = ClientOutputLimits.Default;
 
     public KeyValueDatabase(KeyValueOptions? options = null, KeyValueStore? store = null)
     {
@@ -35,6 +36,20 @@ public sealed class KeyValueDatabase : IDisposable
     internal RuntimeSettings Settings { get; }
 
     internal SlowLog SlowLog { get; } = new();
+
+    /// <summary>CONFIG GET/SET client-output-buffer-limit: set from the server's limits, applied through <see cref="OutputLimitsChanged"/>.</summary>
+    internal ClientOutputLimits OutputLimits
+    {
+        get => Volatile.Read(ref _outputLimits);
+        set
+        {
+            Volatile.Write(ref _outputLimits, value);
+            OutputLimitsChanged?.Invoke(value);
+        }
+    }
+
+    /// <summary>Set by the server that owns this database: gives its listener new output limits.</summary>
+    internal Action<ClientOutputLimits>? OutputLimitsChanged { get; set; }
 
     /// <summary>Redis's timeout: a client idle this many seconds is closed; 0 = never. Set from the server's
     /// idle timeout, changed by CONFIG SET timeout, applied through <see cref="IdleTimeoutChanged"/>.</summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using NetKit.Connections;
 using NetKit.KeyValue.Persistence;
 using NetKit.Transport;
 
@@ -154,6 +155,8 @@ public sealed class KeyValueServer : INetworkServer
             // CONFIG SET timeout, CLIENT KILL and SHUTDOWN reach the listener and this server through the database.
             Database.IdleTimeoutSeconds = (int)Math.Min(int.MaxValue, Options.IdleTimeout.TotalSeconds);
             Database.IdleTimeoutChanged = timeout => listener.IdleTimeout = timeout;
+            Database.OutputLimits = ClientOutputLimits.Default with { Normal = Options.OutputLimit, Subscriber = Options.SubscriberOutputLimit };
+            Database.OutputLimitsChanged = limits => listener.OutputLimits = (limits.Normal, limits.Subscriber);
             Database.KillConnection = id => listener.TryAbort(id, "killed by CLIENT KILL");
             Database.Shutdown = () => _ = StopAsync();
             listener.Start();
@@ -227,6 +230,7 @@ public sealed class KeyValueServer : INetworkServer
         IdleTimeout = Options.IdleTimeout,
         ShutdownGracePeriod = Options.ShutdownGracePeriod,
         OutputLimit = Options.OutputLimit,
+        SubscriberOutputLimit = Options.SubscriberOutputLimit,
         TimeProvider = Options.TimeProvider,
         MinRequestDataRate = Options.MinRequestDataRate,
         // A RESP bulk string may be far larger than a line: the connection may buffer one whole request.

@@ -80,6 +80,10 @@ public sealed record KeyValueServerOptions
     /// <summary>Unsent output allowed per connection (see <see cref="TcpServerOptions.OutputLimit"/>).</summary>
     public OutputBufferLimit OutputLimit { get; init; } = OutputBufferLimit.Default;
 
+    /// <summary>Unsent output and queued messages allowed per subscriber (Redis's pubsub class, see
+    /// <see cref="TcpServerOptions.SubscriberOutputLimit"/>).</summary>
+    public OutputBufferLimit SubscriberOutputLimit { get; init; } = OutputBufferLimit.Subscriber;
+
     /// <summary>Bytes per second a request in progress must arrive at after 5 s; 0 = no minimum.</summary>
     public double MinRequestDataRate { get; init; } = new TcpServerOptions().MinRequestDataRate;
 

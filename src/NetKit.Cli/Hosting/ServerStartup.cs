@@ -115,6 +115,7 @@ internal sealed partial class ServerStartup(ServerPlan plan, IHostApplicationLif
             IdleTimeout = served.Settings.IdleTimeout,
             ShutdownGracePeriod = served.Settings.ShutdownGracePeriod,
             OutputLimit = served.Settings.OutputLimit,
+            SubscriberOutputLimit = served.Settings.SubscriberOutputLimit,
             TimeProvider = served.Settings.TimeProvider,
             MinRequestDataRate = served.Settings.MinRequestDataRate,
             MaxLineLength = served.Settings.MaxLineLength,

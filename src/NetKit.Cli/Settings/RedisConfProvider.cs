@@ -61,6 +61,8 @@ public sealed class RedisConfProvider(string path) : ConfigurationProvider
         (string Value, int Line)? tlsPort = null;
         (string Value, int Line)? unixSocket = null;
         (string Value, int Line)? unixSocketPerm = null;
+        string? outputLimits = null;
+        int outputLimitsLine = 0;
         for (int i = 0; i < lines.Length; i++)
         {
             int number = i + 1;
@@ -140,8 +142,10 @@ public sealed class RedisConfProvider(string path) : ConfigurationProvider
                 case "unixsocketperm":
                     unixSocketPerm = (One(directive, values, number), number);
                     break;
-                case "client-output-buffer-limit" when values.Length > 0 && values[0].Equals("normal", StringComparison.OrdinalIgnoreCase):
-                    Set(TcpSettings.OutputLimit.Key, string.Join(' ', values), directive, number);
+                case "client-output-buffer-limit":
+                    // A class a line, as Redis writes them: the lines add up, a later one for a class winning.
+                    outputLimits = outputLimits is null ? string.Join(' ', values) : outputLimits + " " + string.Join(' ', values);
+                    outputLimitsLine = number;
                     break;
                 default:
                     if (!(SameAsKv.TryGetValue(directive, out string? same) && string.Join(' ', values).Equals(same, StringComparison.OrdinalIgnoreCase)))
@@ -202,6 +206,11 @@ public sealed class RedisConfProvider(string path) : ConfigurationProvider
             string bindPort = port ?? KeyValueServerOptions.DefaultPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
             Set("Bind", bindHost.Contains(':', StringComparison.Ordinal) ? $"[{bindHost}]:{bindPort}" : $"{bindHost}:{bindPort}",
                 port is not null ? "port" : "bind", addressLine);
+        }
+
+        if (outputLimits is not null)
+        {
+            Set(TcpSettings.OutputLimit.Key, outputLimits, "client-output-buffer-limit", outputLimitsLine);
         }
 
         if (appendOnly == true)

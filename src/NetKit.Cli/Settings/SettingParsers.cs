@@ -96,30 +96,28 @@ public static class SettingParsers
 
     public static string ModelName(ConnectionModel model) => model.ToString().ToLowerInvariant();
 
-    /// <summary>Redis's <c>client-output-buffer-limit</c> for ordinary clients: <c>HARD SOFT SECONDS</c>.</summary>
-    public static bool OutputLimit(string text, out OutputBufferLimit value, out string error)
+    /// <summary>
+    /// Redis's <c>client-output-buffer-limit</c>: <c>HARD SOFT SECONDS</c> for ordinary clients, or Redis's
+    /// <c>CLASS HARD SOFT SECONDS</c> groups (normal, replica, pubsub), the classes not given keeping their defaults.
+    /// </summary>
+    public static bool OutputLimits(string text, out ClientOutputLimits value, out string error)
     {
-        value = OutputBufferLimit.Default;
-        error = "expected \"HARD SOFT SECONDS\", sizes in bytes or with a unit (e.g. \"0 1mb 60\")";
-        var parts = text.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length == 4 && parts[0].Equals("normal", StringComparison.OrdinalIgnoreCase))
+        if (ClientOutputLimits.TryParse(text, ClientOutputLimits.Default, allowShortForm: true, out value, out string? reason))
         {
-            // Accepted as Redis writes it in redis.conf; normal is the only class a NetKit connection has.
-            parts = parts[1..];
-        }
-
-        if (parts.Length == 3 && ByteSize.TryParse(parts[0], out long hard) && ByteSize.TryParse(parts[1], out long soft)
-            && long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) && seconds <= MaxSeconds)
-        {
-            value = new OutputBufferLimit(hard, soft, TimeSpan.FromSeconds(seconds));
+            error = string.Empty;
             return true;
         }
 
+        error = $"{reason} Expected \"HARD SOFT SECONDS\" or Redis's \"CLASS HARD SOFT SECONDS ...\" (classes normal, replica, pubsub), " +
+                "sizes in bytes or with a unit (e.g. \"normal 0 1mb 60 pubsub 32mb 8mb 60\")";
         return false;
     }
 
     public static string Format(OutputBufferLimit limit) =>
         $"{ByteSize.Format(limit.HardBytes)} {ByteSize.Format(limit.SoftBytes)} {(long)limit.SoftTime.TotalSeconds}";
+
+    /// <summary>The normal and pubsub classes, as a redis.conf would write them.</summary>
+    public static string Format(ClientOutputLimits limits) => $"normal {Format(limits.Normal)} pubsub {Format(limits.Subscriber)}";
 
     public static SettingParser<long> Bytes(long min, long max) =>
         (string text, out long value, out string error) =>

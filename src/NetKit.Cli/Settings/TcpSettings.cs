@@ -27,10 +27,11 @@ public static class TcpSettings
     public static readonly Setting<double> IdleTimeout = new("--idle-timeout",
         "Close a connection idle for this many seconds (0 = never)", "seconds", "0", SettingParsers.Seconds);
 
-    public static readonly Setting<OutputBufferLimit> OutputLimit = new("--client-output-buffer-limit",
+    public static readonly Setting<ClientOutputLimits> OutputLimit = new("--client-output-buffer-limit",
         "Unsent output per connection, as Redis's \"HARD SOFT SECONDS\": over HARD bytes the connection is closed at once, " +
-        "over SOFT bytes for SECONDS it is closed then (0 = off)",
-        "\"hard soft seconds\"", SettingParsers.Format(OutputBufferLimit.Default), SettingParsers.OutputLimit);
+        "over SOFT bytes for SECONDS it is closed then (0 = off); or per class, as in a redis.conf, \"normal ... pubsub ...\": " +
+        "the pubsub class holds a subscriber, its queued messages counted too",
+        "\"[class] hard soft seconds ...\"", SettingParsers.Format(ClientOutputLimits.Default), SettingParsers.OutputLimits);
 
     public static readonly Setting<double> MinDataRate = new("--min-data-rate",
         "Bytes per second a request in progress must arrive at once it has taken 5 s; slower connections are closed (0 = no minimum)",

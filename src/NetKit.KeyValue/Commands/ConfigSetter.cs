@@ -1,5 +1,6 @@
 using System.Globalization;
 using NetKit.KeyValue.Persistence;
+using NetKit.Connections;
 
 namespace NetKit.KeyValue;
 
@@ -13,7 +14,7 @@ internal static class ConfigSetter
     private static readonly string[] Mutable =
     [
         "maxmemory", "maxmemory-policy", "requirepass", "timeout", "slowlog-log-slower-than", "slowlog-max-len", "appendfsync",
-        "hash-max-listpack-entries", "hash-max-listpack-value", "hash-max-ziplist-entries", "hash-max-ziplist-value",
+        "hash-max-listpack-entries", "hash-max-listpack-value", "hash-max-ziplist-entries", "hash-max-ziplist-value", "client-output-buffer-limit",
     ];
 
     /// <param name="known">Every setting CONFIG GET reports, so a known immutable one gets its own error.</param>
@@ -78,6 +79,7 @@ internal static class ConfigSetter
             : "argument(s) must be one of the following: everysec, always, no",
         "hash-max-listpack-entries" => Range(value, 0, long.MaxValue),
         "hash-max-listpack-value" => TryMemory(value, out _) ? null : "argument must be a memory value",
+        "client-output-buffer-limit" => ClientOutputLimits.TryParse(value, ClientOutputLimits.Default, allowShortForm: false, out _, out string? error) ? null : error,
         _ => "unsupported",
     };
 
@@ -139,6 +141,11 @@ internal static class ConfigSetter
                 break;
             case "slowlog-max-len":
                 settings.SlowlogMaxLength = (int)Math.Min(int.MaxValue, long.Parse(value, CultureInfo.InvariantCulture));
+                break;
+            case "client-output-buffer-limit":
+                // Over the limits in force: the classes not named keep theirs, as in Redis.
+                ClientOutputLimits.TryParse(value, database.OutputLimits, allowShortForm: false, out var limits, out _);
+                database.OutputLimits = limits;
                 break;
         }
     }

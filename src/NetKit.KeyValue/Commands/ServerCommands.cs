@@ -334,7 +334,7 @@ internal static class ServerCommands
             [
                 "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                 "GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
-                "SET <directive> <value> [<directive> <value> ...]", "    Set the configuration <directive> to <value> (maxmemory, maxmemory-policy, requirepass, timeout, slowlog-*, appendfsync, hash-max-listpack-*).",
+                "SET <directive> <value> [<directive> <value> ...]", "    Set the configuration <directive> to <value> (maxmemory, maxmemory-policy, requirepass, timeout, slowlog-*, appendfsync, hash-max-listpack-*, client-output-buffer-limit).",
                 "RESETSTAT", "    Accepted; statistics are not reset.",
                 "HELP", "    Print this help.",
             ]);
@@ -354,6 +354,7 @@ internal static class ServerCommands
         [
             new("appendfsync", database.Settings.AppendFsync),
             new("appendonly", database.Log is null ? "no" : "yes"),
+            new("client-output-buffer-limit", database.OutputLimits.ToString()),
             new("databases", database.DatabaseCount.ToString(CultureInfo.InvariantCulture)),
             new("dir", options.DataDirectory ?? Environment.CurrentDirectory),
             new("hash-max-listpack-entries", database.Databases.HashMaxListpackEntries.ToString(CultureInfo.InvariantCulture)),

@@ -26,7 +26,7 @@ public sealed class CliHelpTests
         Assert.True(help.ExitCode == 0, help.ToString());
         Assert.Contains("[default: 512mb]", help.Stdout);
         Assert.Contains("[default: everysec]", help.Stdout);
-        Assert.Contains("[default: 0 1mb 60]", help.Stdout);
+        Assert.Contains("[default: normal 0 1mb 60 pubsub 32mb 8mb 60]", help.Stdout);
         Assert.Matches(@"--model <async\|threads\|epoll>.*\[default: (epoll|async)\]", help.Stdout);
         Assert.DoesNotContain("--connect", help.Stdout);
         Assert.DoesNotContain("--timeout", help.Stdout);

@@ -38,6 +38,7 @@ public static class TestServers
             IdleTimeout = settings.IdleTimeout,
             ShutdownGracePeriod = settings.ShutdownGracePeriod,
             OutputLimit = settings.OutputLimit,
+            SubscriberOutputLimit = settings.SubscriberOutputLimit,
             TimeProvider = settings.TimeProvider,
             MinRequestDataRate = settings.MinRequestDataRate,
             MaxLineLength = settings.MaxLineLength,
