@@ -28,6 +28,7 @@ public sealed class KeyValueDatabase : IDisposable
         _first = store ?? new KeyValueStore(timeProvider: null, Options.Databases);
         Settings = new RuntimeSettings(Options);
         StartedAtMs = Store.NowMs;
+        Pause = new ClientPause(Store.TimeProvider);
     }
 
     public KeyValueOptions Options { get; }
@@ -36,6 +37,15 @@ public sealed class KeyValueDatabase : IDisposable
     internal RuntimeSettings Settings { get; }
 
     internal SlowLog SlowLog { get; } = new();
+
+    /// <summary>Who is subscribed to what (pub/sub).</summary>
+    internal PubSubBroker PubSub { get; } = new();
+
+    /// <summary>The clients in MONITOR mode, and the feed of commands to them.</summary>
+    internal MonitorFeed Monitors { get; } = new();
+
+    /// <summary>CLIENT PAUSE's state.</summary>
+    internal ClientPause Pause { get; }
 
     /// <summary>CONFIG GET/SET client-output-buffer-limit: set from the server's limits, applied through <see cref="OutputLimitsChanged"/>.</summary>
     internal ClientOutputLimits OutputLimits
@@ -173,6 +183,7 @@ public sealed class KeyValueDatabase : IDisposable
     {
         _expirySweep?.Dispose();
         _expirySweep = null;
+        Pause.Dispose();
     }
 
     private static void SweepExpired(DatabaseSet databases)

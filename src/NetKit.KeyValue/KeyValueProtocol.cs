@@ -14,9 +14,17 @@ namespace NetKit.KeyValue;
 /// call and their replies go to the same output, so a pipelining client gets its replies in one send —
 /// up to <see cref="KeyValueOptions.MaxOutputPerCall"/>, where the call stops with
 /// <see cref="ProtocolStep.Full"/> and the transport sends before calling again with the rest.
+/// What other clients push to this one (pub/sub messages, MONITOR lines) is posted to its connection's outbox
+/// and written at the start of each call, ahead of the replies; a command CLIENT PAUSE holds is left
+/// unconsumed (<see cref="ProtocolStep.Hold"/>) until the pause's end wakes the connection.
 /// </summary>
-public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
+public sealed class KeyValueProtocol : IPushingProtocol, IDisposable
 {
+    /// <summary>PING as a subscribed client gets it, counted as PING.</summary>
+    private static readonly CommandSpec SubscribedPing = CommandTable.Default.TryGet("ping", out var ping)
+        ? ping with { Handler = PubSubCommands.SubscribedPing }
+        : throw new InvalidOperationException("the command table has no PING");
+
     /// <summary>The default limit on an inline request line's content, in bytes (64 KiB).</summary>
     public const int DefaultMaxLineLength = 64 * 1024;
 
@@ -32,6 +40,7 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
     // keeps the seed's text until it speaks RESP (or the server says RESP from the start).
     private bool _respInline;
     private bool _atRequestBoundary = true;
+    private bool _holding; // the command just dispatched is held by CLIENT PAUSE: leave it unconsumed
     private long _awaitingDurable;
     private int _disposed;
 
@@ -65,12 +74,29 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
     public bool AtRequestBoundary => _atRequestBoundary;
 
     /// <inheritdoc />
+    public void AttachOutbox(ConnectionOutbox outbox) => Session.PubSub.Attach(outbox);
+
+    /// <inheritdoc />
     public ProtocolStep Process(ReadOnlySequence<byte> input, bool endOfStream, IBufferWriter<byte> output)
     {
         _output.Start(output);
         try
         {
+            // What others pushed to this client first, within the same budget as replies: what is left gets
+            // the connection to call again once this is sent.
+            var outbox = Session.PubSub.Outbox;
+            if (!outbox.IsEmpty)
+            {
+                outbox.DrainTo(_output, _maxOutputPerCall);
+            }
+
             var step = ProcessRequests(input, endOfStream, _output);
+            if (!outbox.IsEmpty && _output.Written < _maxOutputPerCall)
+            {
+                // Posted while the commands ran (a monitor's own commands): in the same send, as Redis batches it.
+                outbox.DrainTo(_output, _maxOutputPerCall - _output.Written);
+            }
+
             return _awaitingDurable == 0 ? step : step with { RepliesReady = RepliesReady() };
         }
         finally
@@ -91,6 +117,13 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
+            var pubsub = Session.PubSub;
+            if (pubsub.Monitoring)
+            {
+                _database.Monitors.Remove(pubsub);
+            }
+
+            _database.PubSub.RemoveAll(pubsub);
             _database.Disconnect(Session);
         }
     }
@@ -130,6 +163,11 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
                         }
 
                         bool close = ExecuteResp(remaining.Slice(0, length), output);
+                        if (_holding)
+                        {
+                            return Held(consumed);
+                        }
+
                         consumed += length;
                         remaining = remaining.Slice(length);
                         if (close)
@@ -175,6 +213,11 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
                     }
 
                     bool quit = _respInline ? ExecuteRedisInline(line, output) : ExecuteInline(line, output);
+                    if (_holding)
+                    {
+                        return Held(consumed);
+                    }
+
                     consumed += reader.Consumed;
                     remaining = remaining.Slice(reader.Consumed);
                     if (quit)
@@ -196,6 +239,14 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
                     return endOfStream ? ProtocolStep.CloseAfter(input.Length) : ProtocolStep.Continue(consumed);
             }
         }
+    }
+
+    /// <summary>Stops before the command CLIENT PAUSE holds, which stays unconsumed (parsed again once woken).</summary>
+    private ProtocolStep Held(long consumed)
+    {
+        _holding = false;
+        _atRequestBoundary = true;
+        return ProtocolStep.Hold(consumed);
     }
 
     private bool ExecuteResp(in ReadOnlySequence<byte> request, IBufferWriter<byte> output)
@@ -230,22 +281,7 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
         byte[]? rented = null;
         try
         {
-            var reply = new ReplyWriter(output, ReplyMode.Resp);
-            if (!InlineArgumentSplitter.TrySplit(LineFramer.AsSpan(line, ref rented), ref _inlineText, ref _inlineArgs, out int count))
-            {
-                // Redis closes the connection after this protocol error.
-                reply.Error("ERR Protocol error: unbalanced quotes in request"u8);
-                return true;
-            }
-
-            if (count == 0)
-            {
-                return false;
-            }
-
-            var context = new CommandContext(Session, _database, reply, _inlineText, _inlineArgs.AsSpan(0, count));
-            Dispatch(ref context);
-            return context.CloseConnection;
+            return ExecuteRedisInline(LineFramer.AsSpan(line, ref rented), output);
         }
         finally
         {
@@ -254,6 +290,26 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
                 ArrayPool<byte>.Shared.Return(rented);
             }
         }
+    }
+
+    private bool ExecuteRedisInline(ReadOnlySpan<byte> line, IBufferWriter<byte> output)
+    {
+        var reply = new ReplyWriter(output, ReplyMode.Resp);
+        if (!InlineArgumentSplitter.TrySplit(line, ref _inlineText, ref _inlineArgs, out int count))
+        {
+            // Redis closes the connection after this protocol error.
+            reply.Error("ERR Protocol error: unbalanced quotes in request"u8);
+            return true;
+        }
+
+        if (count == 0)
+        {
+            return false;
+        }
+
+        var context = new CommandContext(Session, _database, reply, _inlineText, _inlineArgs.AsSpan(0, count));
+        Dispatch(ref context);
+        return context.CloseConnection;
     }
 
     /// <returns>True when the command asks to close the connection.</returns>
@@ -323,6 +379,14 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
             return true;
         }
 
+        if (Ascii.EqualsIgnoreCase(name, "SUBSCRIBE"u8) || Ascii.EqualsIgnoreCase(name, "PSUBSCRIBE"u8)
+            || Ascii.EqualsIgnoreCase(name, "SSUBSCRIBE"u8) || Ascii.EqualsIgnoreCase(name, "MONITOR"u8))
+        {
+            // What will be pushed is RESP, as Redis pushes it to an inline client: the connection speaks RESP from here.
+            _respInline = true;
+            return ExecuteRedisInline(line, output);
+        }
+
         if (!_commands.TryGet(name, out _))
         {
             reply.Error("ERR unknown command"u8);
@@ -361,22 +425,47 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
     private void Dispatch(ref CommandContext context)
     {
         var transaction = Session.Transaction;
-        if (!TryAdmit(ref context, out CommandSpec? spec))
+        if (!TryAdmit(ref context, out CommandSpec? spec) || !AdmitInMode(ref context, spec))
         {
             // As Redis's rejectCommand: a command refused while queueing makes its EXEC fail.
             transaction.Aborted |= transaction.InMulti;
             return;
         }
 
-        if (transaction.InMulti && !TransactionCommands.RunsInsideMulti(spec))
+        var pubsub = Session.PubSub;
+        if (_database.Pause.Active && !pubsub.Monitoring
+            && _database.Pause.TryHold(pubsub, ClientPauseCommands.IsHeldByWritePause(spec, Session)))
+        {
+            // Redis pauses a command before it is queued or run; monitors, replicas to Redis, never wait.
+            _holding = true;
+            return;
+        }
+
+        // RESET runs at once inside MULTI, as Redis has it.
+        if (transaction.InMulti && !TransactionCommands.RunsInsideMulti(spec) && spec.Name != "reset")
         {
             transaction.Queue(context.Request, context.Arguments);
             context.Reply.Simple("QUEUED"u8);
             return;
         }
 
+        if (pubsub.IsSubscribed && spec.Name == "ping")
+        {
+            spec = SubscribedPing;
+        }
+
         long started = Stopwatch.GetTimestamp();
-        CommandExecution.Run(ref context, spec);
+        bool exec = spec.Name == "exec";
+        pubsub.InsideExec = exec;
+        try
+        {
+            CommandExecution.Run(ref context, spec);
+        }
+        finally
+        {
+            pubsub.InsideExec = false;
+        }
+
         if (RequestMetrics.Enabled)
         {
             RequestMetrics.Record(started, KeyValueService.Definition.Name, spec.Name);
@@ -398,6 +487,28 @@ public sealed class KeyValueProtocol : IConnectionProtocol, IDisposable
         {
             _awaitingDurable = log.AppendedSequence;
         }
+    }
+
+    /// <summary>
+    /// Redis's checks of the client's mode, after <see cref="TryAdmit"/>'s: in RESP2 a subscribed client may only
+    /// (un)subscribe, PING, QUIT and RESET; a monitor (a replica, to Redis) may not touch the keyspace.
+    /// </summary>
+    private bool AdmitInMode(ref CommandContext context, CommandSpec spec)
+    {
+        var pubsub = Session.PubSub;
+        if (pubsub.IsSubscribed && !PubSubCommands.AllowedWhileSubscribed(spec))
+        {
+            context.Reply.Error(PubSubCommands.RefusedWhileSubscribed(ref context, spec));
+            return false;
+        }
+
+        if (pubsub.Monitoring && ClientPauseCommands.TouchesKeyspace(spec, Session))
+        {
+            context.Reply.Error("ERR Replica can't interact with the keyspace"u8);
+            return false;
+        }
+
+        return true;
     }
 
     /// <summary>The checks before a command runs or is queued: known, arity, authentication, the log's health, memory.</summary>

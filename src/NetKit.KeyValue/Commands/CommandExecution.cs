@@ -35,5 +35,8 @@ internal static class CommandExecution
             // Thrown by a lookup before anything was changed or replied.
             context.Reply.Error(WrongTypeException.Reply);
         }
+
+        // After it ran, as Redis 7.0 feeds its monitors: a SELECT shows the new database, EXEC follows its queue.
+        context.Database.Monitors.Feed(ref context, spec);
     }
 }

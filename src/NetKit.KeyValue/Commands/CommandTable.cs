@@ -70,6 +70,9 @@ internal sealed class CommandTable
         FunctionCommands.Register(table);
         DumpCommands.Register(table);
         TransactionCommands.Register(table);
+        PubSubCommands.Register(table);
+        MonitorCommand.Register(table);
+        ResetCommand.Register(table);
         return table;
     }
 }

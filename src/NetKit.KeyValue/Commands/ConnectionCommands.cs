@@ -203,6 +203,14 @@ internal static class ConnectionCommands
         {
             OperationsCommands.ClientKill(ref context);
         }
+        else if (context.Is(1, "PAUSE"u8) && context.Count >= 3)
+        {
+            ClientPauseCommands.Pause(ref context);
+        }
+        else if (context.Is(1, "UNPAUSE"u8) && RequireArity(ref context, 2))
+        {
+            ClientPauseCommands.Unpause(ref context);
+        }
         else if (context.Is(1, "INFO"u8) && RequireArity(ref context, 2))
         {
             reply.Bulk(ClientListFormatter.Line(context.Session, context.Store.NowMs));
@@ -240,6 +248,8 @@ internal static class ConnectionCommands
                 "ID", "    Return the ID of the current connection.",
                 "INFO", "    Return information about the current client connection.",
                 "LIST [TYPE normal] [ID <id> [<id> ...]]", "    Return information about client connections.",
+                "UNPAUSE", "    Stop the current client pause, resuming traffic.",
+                "PAUSE <timeout> [WRITE|ALL]", "    Suspend all, or just write, clients for <timeout> milliseconds.",
                 "SETNAME <name>", "    Assign the name <name> to the current connection.",
                 "SETINFO <LIB-NAME|LIB-VER> <value>", "    Accepted for client libraries; not stored.",
                 "NO-EVICT (ON|OFF)", "    Accepted; nothing is ever evicted.",
@@ -263,17 +273,20 @@ internal static class ConnectionCommands
         // CLIENT LIST [TYPE normal|master|replica|pubsub] [ID id [id ...]]
         HashSet<long>? ids = null;
         bool onlyNone = false;
+        bool? subscribers = null;
         for (int i = 2; i < context.Count; i++)
         {
             if (context.Is(i, "TYPE"u8) && i + 1 < context.Count)
             {
                 i++;
-                if (context.Is(i, "NORMAL"u8))
+                if (context.Is(i, "NORMAL"u8) || context.Is(i, "PUBSUB"u8))
                 {
+                    // Redis's client types: a subscriber is pubsub; anyone else, a monitor too, is normal.
+                    subscribers = context.Is(i, "PUBSUB"u8);
                     continue;
                 }
 
-                if (context.Is(i, "MASTER"u8) || context.Is(i, "REPLICA"u8) || context.Is(i, "SLAVE"u8) || context.Is(i, "PUBSUB"u8))
+                if (context.Is(i, "MASTER"u8) || context.Is(i, "REPLICA"u8) || context.Is(i, "SLAVE"u8))
                 {
                     onlyNone = true;
                     continue;
@@ -310,7 +323,8 @@ internal static class ConnectionCommands
             long now = context.Store.NowMs;
             foreach (var client in context.Database.Clients.OrderBy(c => c.Id))
             {
-                if (ids is null || ids.Contains(client.Id))
+                if ((ids is null || ids.Contains(client.Id))
+                    && (subscribers is not { } pubsub || client.PubSub.IsSubscribed == pubsub))
                 {
                     text.Append(ClientListFormatter.Line(client, now));
                 }
@@ -323,7 +337,7 @@ internal static class ConnectionCommands
     /// <summary>True (after writing the arity error) for a known subcommand called with the wrong number of arguments.</summary>
     private static bool IsKnownClientSubcommand(ref CommandContext context)
     {
-        ReadOnlySpan<string> known = ["ID", "KILL", "GETNAME", "SETNAME", "INFO", "SETINFO", "NO-EVICT", "NO-TOUCH", "HELP"];
+        ReadOnlySpan<string> known = ["ID", "KILL", "GETNAME", "SETNAME", "INFO", "SETINFO", "NO-EVICT", "NO-TOUCH", "HELP", "PAUSE", "UNPAUSE"];
         foreach (string name in known)
         {
             if (context.Is(1, Encoding.ASCII.GetBytes(name)))

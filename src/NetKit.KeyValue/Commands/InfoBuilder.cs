@@ -74,7 +74,7 @@ internal static class InfoBuilder
                     lines.Add("maxclients", database.Options.MaxClients);
                     lines.Add("client_recent_max_input_buffer", 0);
                     lines.Add("client_recent_max_output_buffer", 0);
-                    lines.Add("blocked_clients", 0);
+                    lines.Add("blocked_clients", database.Pause.HeldCount);
                     lines.Add("tracking_clients", 0);
                     lines.Add("pubsub_clients", 0);
                     lines.Add("clients_in_timeout_table", 0);
@@ -99,8 +99,9 @@ internal static class InfoBuilder
                     lines.Add("evicted_keys", 0);
                     lines.Add("keyspace_hits", database.KeyspaceHits);
                     lines.Add("keyspace_misses", database.KeyspaceMisses);
-                    lines.Add("pubsub_channels", 0);
-                    lines.Add("pubsub_patterns", 0);
+                    lines.Add("pubsub_channels", database.PubSub.ChannelCount);
+                    lines.Add("pubsub_patterns", database.PubSub.PatternCount);
+                    lines.Add("pubsubshard_channels", database.PubSub.ShardChannelCount);
                     break;
                 case "replication":
                     text.Append("# Replication\r\n");

@@ -17,9 +17,12 @@ internal static class ClientListFormatter
             .Append(" fd=0 name=").Append(client.Name)
             .Append(" age=").Append(Seconds(nowMs - client.ConnectedAtMs))
             .Append(" idle=").Append(Seconds(nowMs - client.LastCommandAtMs))
-            .Append(" flags=").Append(client.Transaction.InMulti ? "x" : "N")
+            .Append(" flags=").Append(Flags(client))
             .Append(" db=").Append(client.DatabaseIndex.ToString(CultureInfo.InvariantCulture))
-            .Append(" sub=0 psub=0 ssub=0 multi=").Append(client.Transaction.InMulti ? client.Transaction.Queued.Count.ToString(CultureInfo.InvariantCulture) : "-1")
+            .Append(" sub=").Append(client.PubSub.ChannelCount.ToString(CultureInfo.InvariantCulture))
+            .Append(" psub=").Append(client.PubSub.PatternCount.ToString(CultureInfo.InvariantCulture))
+            .Append(" ssub=").Append(client.PubSub.ShardChannelCount.ToString(CultureInfo.InvariantCulture))
+            .Append(" multi=").Append(client.Transaction.InMulti ? client.Transaction.Queued.Count.ToString(CultureInfo.InvariantCulture) : "-1")
             .Append(" qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0")
             .Append(" obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=").Append(client.LastCommand.ToLowerInvariant())
             .Append(" user=default redir=-1 resp=2\n");
@@ -41,6 +44,15 @@ internal static class ClientListFormatter
         }
 
         return endPoint?.ToString() ?? string.Empty;
+    }
+
+    /// <summary>Redis's flag letters, in its order: O monitor, P subscribed, x in MULTI, b held (CLIENT PAUSE); N for none.</summary>
+    private static string Flags(ClientSession client)
+    {
+        var pubsub = client.PubSub;
+        string flags = (pubsub.Monitoring ? "O" : string.Empty) + (pubsub.IsSubscribed ? "P" : string.Empty)
+                       + (client.Transaction.InMulti ? "x" : string.Empty) + (pubsub.Held ? "b" : string.Empty);
+        return flags.Length == 0 ? "N" : flags;
     }
 
     private static string Seconds(long ms) => Math.Max(0, ms / 1000).ToString(CultureInfo.InvariantCulture);

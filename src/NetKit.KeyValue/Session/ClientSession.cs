@@ -20,6 +20,7 @@ public sealed class ClientSession
         ConnectedAtMs = nowMs;
         LastCommandAtMs = nowMs;
         Authenticated = authenticated;
+        PubSub = new PubSubSession(id);
     }
 
     /// <summary>The client's id (CLIENT ID), unique within its server.</summary>
@@ -50,6 +51,9 @@ public sealed class ClientSession
     public int DatabaseIndex { get; internal set; }
 
     internal SessionCounters Counters { get; } = new();
+
+    /// <summary>Its subscriptions, MONITOR mode, CLIENT PAUSE hold, and the outbox its pushed output goes to.</summary>
+    internal PubSubSession PubSub { get; }
 
     /// <summary>MULTI's queue and the WATCHed keys.</summary>
     internal TransactionState Transaction { get; } = new();

@@ -8,7 +8,8 @@ namespace NetKit.Tests.Protocols;
 /// bytes are handed in as chunks, every reply byte is kept, and a wake of the core's outbox is run when the
 /// test says (<see cref="RunWoken"/>), so a test decides exactly when pushed output is written. Each turn
 /// goes through the pump as the models' do: the core run again while it says so, its replies let out only
-/// once their durability wait and the output limit allow.
+/// once their durability wait and the output limit allow — and its end is the models' end too: the pump
+/// told, the core disposed.
 /// </summary>
 public sealed class DrivenConnection
 {
@@ -18,6 +19,7 @@ public sealed class DrivenConnection
     private readonly ArrayBufferWriter<byte> _output = new();
     private readonly ArrayBufferWriter<byte> _run = new(); // one run's replies, kept only once let out
     private int _wakes;
+    private bool _ended;
 
     public DrivenConnection(IConnectionProtocol protocol, ProtocolDriver.Buffering buffering = ProtocolDriver.Buffering.Segmented,
         ConnectionLimits? limits = null)
@@ -25,7 +27,11 @@ public sealed class DrivenConnection
         ArgumentNullException.ThrowIfNull(protocol);
         _buffering = buffering;
         _pump = new ConnectionPump(protocol, limits);
-        _pump.Outbox?.Attach(() => Interlocked.Increment(ref _wakes), reason => CutReason ??= reason);
+        _pump.Outbox?.Attach(() => Interlocked.Increment(ref _wakes), reason =>
+        {
+            CutReason ??= reason;
+            End();
+        });
     }
 
     public ConnectionPump Pump => _pump;
@@ -74,6 +80,7 @@ public sealed class DrivenConnection
         {
             Turn(endOfStream: true);
             ClosedAtEndOfStream = true;
+            End();
         }
     }
 
@@ -104,6 +111,7 @@ public sealed class DrivenConnection
             {
                 // Refused replies are dropped, never "sent", as the models drop them.
                 ClosedBeforeEndOfStream = true;
+                End();
                 return;
             }
 
@@ -133,6 +141,7 @@ public sealed class DrivenConnection
                     if (!endOfStream)
                     {
                         ClosedBeforeEndOfStream = true;
+                        End();
                     }
 
                     return;
@@ -140,6 +149,19 @@ public sealed class DrivenConnection
                     return;
             }
         }
+    }
+
+    /// <summary>As a model ends a connection: the pump's outbox closed, the core disposed (kv: its session leaves).</summary>
+    private void End()
+    {
+        if (_ended)
+        {
+            return;
+        }
+
+        _ended = true;
+        _pump.Ended();
+        (_pump.Protocol as IDisposable)?.Dispose();
     }
 
     /// <summary>The pump's gate on a turn's replies, as the models use it: false when they are refused (never "sent").</summary>
