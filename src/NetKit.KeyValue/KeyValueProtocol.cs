@@ -25,6 +25,11 @@ public sealed class KeyValueProtocol : IPushingProtocol, IDisposable
         ? ping with { Handler = PubSubCommands.SubscribedPing }
         : throw new InvalidOperationException("the command table has no PING");
 
+    /// <summary>EXEC, told by reference on the request path.</summary>
+    private static readonly CommandSpec ExecSpec = CommandTable.Default.TryGet("exec", out var exec)
+        ? exec
+        : throw new InvalidOperationException("the command table has no EXEC");
+
     /// <summary>The default limit on an inline request line's content, in bytes (64 KiB).</summary>
     public const int DefaultMaxLineLength = 64 * 1024;
 
@@ -425,14 +430,14 @@ public sealed class KeyValueProtocol : IPushingProtocol, IDisposable
     private void Dispatch(ref CommandContext context)
     {
         var transaction = Session.Transaction;
-        if (!TryAdmit(ref context, out CommandSpec? spec) || !AdmitInMode(ref context, spec))
+        var pubsub = Session.PubSub;
+        if (!TryAdmit(ref context, out CommandSpec? spec) || (pubsub.InSpecialMode && !AdmitInMode(ref context, spec)))
         {
             // As Redis's rejectCommand: a command refused while queueing makes its EXEC fail.
             transaction.Aborted |= transaction.InMulti;
             return;
         }
 
-        var pubsub = Session.PubSub;
         if (_database.Pause.Active && !pubsub.Monitoring
             && _database.Pause.TryHold(pubsub, ClientPauseCommands.IsHeldByWritePause(spec, Session)))
         {
@@ -449,21 +454,19 @@ public sealed class KeyValueProtocol : IPushingProtocol, IDisposable
             return;
         }
 
-        if (pubsub.IsSubscribed && spec.Name == "ping")
+        if (pubsub.InSpecialMode && pubsub.IsSubscribed && spec.Name == "ping")
         {
             spec = SubscribedPing;
         }
 
         long started = Stopwatch.GetTimestamp();
-        bool exec = spec.Name == "exec";
-        pubsub.InsideExec = exec;
-        try
+        if (ReferenceEquals(spec, ExecSpec))
+        {
+            RunExec(ref context, spec, pubsub);
+        }
+        else
         {
             CommandExecution.Run(ref context, spec);
-        }
-        finally
-        {
-            pubsub.InsideExec = false;
         }
 
         if (RequestMetrics.Enabled)
@@ -486,6 +489,20 @@ public sealed class KeyValueProtocol : IPushingProtocol, IDisposable
         if ((spec.Flags & (CommandFlags.Write | CommandFlags.RunsCommands)) != 0 && _database.Log is { } log)
         {
             _awaitingDurable = log.AppendedSequence;
+        }
+    }
+
+    /// <summary>EXEC, marked as running its queue while it does (see <see cref="PubSubSession.InsideExec"/>).</summary>
+    private static void RunExec(ref CommandContext context, CommandSpec spec, PubSubSession pubsub)
+    {
+        pubsub.InsideExec = true;
+        try
+        {
+            CommandExecution.Run(ref context, spec);
+        }
+        finally
+        {
+            pubsub.InsideExec = false;
         }
     }
 

@@ -37,6 +37,9 @@ internal static class CommandExecution
         }
 
         // After it ran, as Redis 7.0 feeds its monitors: a SELECT shows the new database, EXEC follows its queue.
-        context.Database.Monitors.Feed(ref context, spec);
+        if (!context.Database.Monitors.IsEmpty)
+        {
+            context.Database.Monitors.Feed(ref context, spec);
+        }
     }
 }

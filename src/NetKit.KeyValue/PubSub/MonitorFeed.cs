@@ -21,6 +21,9 @@ internal sealed class MonitorFeed
 
     public int Count => Volatile.Read(ref _monitors).Length;
 
+    /// <summary>No client monitors: the request path's one check, before it calls <see cref="Feed"/>.</summary>
+    public bool IsEmpty => Volatile.Read(ref _monitors).Length == 0;
+
     public void Add(PubSubSession session)
     {
         lock (_gate)

@@ -18,6 +18,7 @@ internal sealed class PubSubSession
     private int _patternCount;
     private int _shardChannelCount;
     private volatile bool _monitoring;
+    private volatile bool _subscribed;
     private volatile bool _held;
 
     public PubSubSession(long clientId) => ClientId = clientId;
@@ -46,7 +47,10 @@ internal sealed class PubSubSession
     public int SubscriptionCount => ChannelCount + PatternCount;
 
     /// <summary>Redis's CLIENT_PUBSUB: subscribed to anything, so RESP2 allows only the subscribed-mode commands.</summary>
-    public bool IsSubscribed => ChannelCount + PatternCount + ShardChannelCount > 0;
+    public bool IsSubscribed => _subscribed;
+
+    /// <summary>Subscribed or monitoring: the one read the request path makes before it looks closer.</summary>
+    public bool InSpecialMode => _subscribed || _monitoring;
 
     /// <summary>In MONITOR mode (CLIENT LIST's O flag).</summary>
     public bool Monitoring
@@ -81,6 +85,7 @@ internal sealed class PubSubSession
         Volatile.Write(ref _channelCount, _channels?.Count ?? 0);
         Volatile.Write(ref _patternCount, _patterns?.Count ?? 0);
         Volatile.Write(ref _shardChannelCount, _shardChannels?.Count ?? 0);
+        _subscribed = ChannelCount + PatternCount + ShardChannelCount > 0;
         UpdateOutbox();
     }
 
