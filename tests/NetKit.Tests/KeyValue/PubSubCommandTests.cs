@@ -234,6 +234,19 @@ public class PubSubCommandTests
     }
 
     [Fact]
+    public void SubscribingFromTheTextProtocol_SwitchesTheConnectionToResp()
+    {
+        using var publisher = new RespCommandRunner();
+        using var client = new RespCommandRunner(publisher.Database);
+        Assert.Equal("(nil)\n", client.RunInline("GET k"));
+
+        // What is pushed is RESP, so the confirmation and everything after it are too, as Redis answers inline.
+        Assert.Equal(Confirm("subscribe", "news", 1), client.RunInline("SUBSCRIBE news"));
+        publisher.Run("PUBLISH", "news", "hi");
+        Assert.Equal("*3\r\n$7\r\nmessage\r\n$4\r\nnews\r\n$2\r\nhi\r\n*2\r\n$4\r\npong\r\n$0\r\n\r\n", client.RunInline("PING"));
+    }
+
+    [Fact]
     public void ClosedSubscriber_IsForgotten()
     {
         using var publisher = new RespCommandRunner();
