@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
+using NetKit.KeyValue;
 using NetKit.Transport;
+using static NetKit.Tests.KeyValue.RespCommandRunner;
 
 namespace NetKit.Tests.Transport.Tls;
 
@@ -70,5 +72,25 @@ public sealed class TlsPushedOutputTests
 
         await client.ExpectAsync("released\nafter\n");
         Assert.Equal(0, Core(cores).CallsWhileHeld);
+    }
+
+    [Fact]
+    public async Task KvSubscriber_OverTls_GetsWhatAPlainClientPublishes()
+    {
+        await using var server = await KeyValueServer.StartAsync(new KeyValueServerOptions
+        {
+            Port = 0,
+            Tls = TestCertificates.Instance.ServerOptions(),
+            TlsPort = 0,
+        });
+        await using var subscriber = await TlsTestClient.ConnectAsync(server.TlsEndPoint!);
+        using var publisher = await LoopbackClient.ConnectAsync(server.EndPoint);
+
+        await subscriber.SendAsync(Encode("SUBSCRIBE", "news"));
+        await subscriber.ExpectAsync("*3\r\n$9\r\nsubscribe\r\n$4\r\nnews\r\n:1\r\n");
+        await publisher.SendAsync(Encode("PUBLISH", "news", "over tls"));
+        await publisher.ExpectAsync(":1\r\n");
+
+        await subscriber.ExpectAsync("*3\r\n$7\r\nmessage\r\n$4\r\nnews\r\n$8\r\nover tls\r\n");
     }
 }
