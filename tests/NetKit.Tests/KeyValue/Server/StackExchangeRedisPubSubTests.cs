@@ -24,9 +24,10 @@ public class StackExchangeRedisPubSubTests
         await using var server = KvTestServer.Start();
         await using var subscriberSide = await ConnectAsync(server);
         await using var publisherSide = await ConnectAsync(server);
-        var received = new BlockingCollection<string>();
         var channel = RedisChannel.Literal("orders");
-        await subscriberSide.GetSubscriber().SubscribeAsync(channel, (_, message) => received.Add(message!));
+        // The queue form keeps the order the messages arrived in; handler callbacks may run concurrently
+        // (StackExchange.Redis's design), so they cannot show order.
+        var queue = await subscriberSide.GetSubscriber().SubscribeAsync(channel);
 
         for (int i = 0; i < 20; i++)
         {
@@ -35,8 +36,9 @@ public class StackExchangeRedisPubSubTests
 
         for (int i = 0; i < 20; i++)
         {
-            Assert.True(received.TryTake(out string? message, Wait), $"message {i} did not arrive");
-            Assert.Equal($"order {i}", message);
+            using var deadline = new CancellationTokenSource(Wait);
+            var message = await queue.ReadAsync(deadline.Token);
+            Assert.Equal($"order {i}", (string?)message.Message);
         }
     }
 
