@@ -12,6 +12,9 @@ namespace NetKit.Tests.Transport.Tls;
 /// </summary>
 public sealed class TestCertificates : IDisposable
 {
+    // id-kp-serverAuth (RFC 5280 §4.2.1.12): an object identifier in dotted form, not a network address.
+    private const string ServerAuthentication = "1.3.6.1.5.5.7.3.1";
+
     private static readonly Lazy<TestCertificates> Shared = new(() => new TestCertificates());
 
     private TestCertificates()
@@ -26,7 +29,7 @@ public sealed class TestCertificates : IDisposable
         var request = new CertificateRequest("CN=localhost", serverKey, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(ServerAuthentication)], false));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Ca, true, false));
         var names = new SubjectAlternativeNameBuilder();

@@ -1,0 +1,170 @@
+using System.Buffers;
+using System.Diagnostics;
+using NetKit.Connections;
+using NetKit.Protocols;
+using System.Text;
+
+namespace NetKit.KeyValue;
+
+/// <summary>One parsed command's way in: admission (known, arity, auth, mode, the log's health, memory), MULTI queueing, running it, and what it means for the log and the slow log.</summary>
+public sealed partial class KeyValueProtocol
+{
+    private void Dispatch(ref CommandContext context)
+    {
+        var transaction = Session.Transaction;
+        var pubsub = Session.PubSub;
+        if (!TryAdmit(ref context, out CommandSpec? spec) || (pubsub.InSpecialMode && !AdmitInMode(ref context, spec)))
+        {
+            // As Redis's rejectCommand: a command refused while queueing makes its EXEC fail.
+            transaction.Aborted |= transaction.InMulti;
+            return;
+        }
+
+        if (_database.Pause.Active && !pubsub.Monitoring
+            && _database.Pause.TryHold(pubsub, ClientPauseCommands.IsHeldByWritePause(spec, Session)))
+        {
+            // Redis pauses a command before it is queued or run; monitors, replicas to Redis, never wait.
+            _holding = true;
+            return;
+        }
+
+        // RESET runs at once inside MULTI, as Redis has it.
+        if (transaction.InMulti && !TransactionCommands.RunsInsideMulti(spec) && spec.Name != "reset")
+        {
+            transaction.Queue(context.Request, context.Arguments);
+            context.Reply.Simple("QUEUED"u8);
+            return;
+        }
+
+        if (pubsub.InSpecialMode && pubsub.IsSubscribed && spec.Name == "ping")
+        {
+            spec = SubscribedPing;
+        }
+
+        long started = Stopwatch.GetTimestamp();
+        if (ReferenceEquals(spec, ExecSpec))
+        {
+            RunExec(ref context, spec, pubsub);
+        }
+        else
+        {
+            CommandExecution.Run(ref context, spec);
+        }
+
+        if (RequestMetrics.Enabled)
+        {
+            RequestMetrics.Record(started, KeyValueService.Definition.Name, spec.Name);
+        }
+
+        // The threshold is read after the command, as Redis reads it: a CONFIG SET of it is judged by its new value.
+        long slowerThan = _database.Settings.SlowlogSlowerThan;
+        if (slowerThan >= 0)
+        {
+            long micros = (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+            // AUTH and HELLO carry passwords: Redis keeps them out of the slow log (CMD_SKIP_SLOWLOG).
+            if (micros >= slowerThan && spec.Name is not ("auth" or "hello"))
+            {
+                _database.SlowLog.Add(ref context, _database.Store.NowMs / 1000, micros, _database.Settings.SlowlogMaxLength);
+            }
+        }
+
+        if ((spec.Flags & (CommandFlags.Write | CommandFlags.RunsCommands)) != 0 && _database.Log is { } log)
+        {
+            _awaitingDurable = log.AppendedSequence;
+        }
+    }
+
+    /// <summary>EXEC, marked as running its queue while it does (see <see cref="PubSubSession.InsideExec"/>).</summary>
+    private static void RunExec(ref CommandContext context, CommandSpec spec, PubSubSession pubsub)
+    {
+        pubsub.InsideExec = true;
+        try
+        {
+            CommandExecution.Run(ref context, spec);
+        }
+        finally
+        {
+            pubsub.InsideExec = false;
+        }
+    }
+
+    /// <summary>
+    /// Redis's checks of the client's mode, after <see cref="TryAdmit"/>'s: in RESP2 a subscribed client may only
+    /// (un)subscribe, PING, QUIT and RESET; a monitor (a replica, to Redis) may not touch the keyspace.
+    /// </summary>
+    private bool AdmitInMode(ref CommandContext context, CommandSpec spec)
+    {
+        var pubsub = Session.PubSub;
+        if (pubsub.IsSubscribed && !PubSubCommands.AllowedWhileSubscribed(spec))
+        {
+            context.Reply.Error(PubSubCommands.RefusedWhileSubscribed(ref context, spec));
+            return false;
+        }
+
+        if (pubsub.Monitoring && ClientPauseCommands.TouchesKeyspace(spec, Session))
+        {
+            context.Reply.Error("ERR Replica can't interact with the keyspace"u8);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>The checks before a command runs or is queued: known, arity, authentication, the log's health, memory.</summary>
+    private bool TryAdmit(ref CommandContext context, out CommandSpec spec)
+    {
+        var reply = context.Reply;
+        if (!_commands.TryGet(context[0], out spec!))
+        {
+            UnknownCommandError.Write(ref context);
+            return false;
+        }
+
+        if (!spec.AcceptsArgumentCount(context.Count))
+        {
+            context.WrongArity();
+            return false;
+        }
+
+        if (!Session.Authenticated && (spec.Flags & CommandFlags.NoAuth) == 0)
+        {
+            reply.Error("NOAUTH Authentication required."u8);
+            return false;
+        }
+
+        if ((spec.Flags & CommandFlags.NoMulti) != 0 && Session.Transaction.InMulti)
+        {
+            reply.Error("ERR Command not allowed inside a transaction"u8);
+            return false;
+        }
+
+        if ((spec.Flags & CommandFlags.Write) != 0 && _database.Log?.LastWriteError is { } logError)
+        {
+            // An acknowledged write must be durable: while the log cannot be written, refuse writes up
+            // front rather than take them and fail their replies.
+            reply.Error($"MISCONF Errors writing to the AOF file: {logError}");
+            return false;
+        }
+
+        if (TransactionCommands.RefusedOverMaxMemory(spec, Session.Transaction.InMulti) && _database.IsOverMaxMemory)
+        {
+            reply.Error("OOM command not allowed when used memory > 'maxmemory'."u8);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether the request whose name lies at <paramref name="name"/> may block (see <see cref="CommandFlags.MayBlock"/>).</summary>
+    private bool MayBlock(in ReadOnlySequence<byte> request, ArgRange name)
+    {
+        if (name.Length is 0 or > 32)
+        {
+            return false;
+        }
+
+        Span<byte> bytes = stackalloc byte[name.Length];
+        request.Slice(name.Start, name.Length).CopyTo(bytes);
+        return _commands.TryGet(bytes, out var spec) && (spec.Flags & CommandFlags.MayBlock) != 0;
+    }
+}
