@@ -11,6 +11,19 @@ public sealed partial class KeyValueProtocol
 {
     private void Dispatch(ref CommandContext context)
     {
+        bool fixedTime = CommandTime.Fix(_database.Store.TimeProvider);
+        try
+        {
+            DispatchAtFixedTime(ref context);
+        }
+        finally
+        {
+            CommandTime.Release(fixedTime);
+        }
+    }
+
+    private void DispatchAtFixedTime(ref CommandContext context)
+    {
         var transaction = Session.Transaction;
         var pubsub = Session.PubSub;
         if (!TryAdmit(ref context, out CommandSpec? spec) || (pubsub.InSpecialMode && !AdmitInMode(ref context, spec)))

@@ -90,8 +90,9 @@ public sealed partial class KeyValueStore
 
     public TimeProvider TimeProvider => _time;
 
-    /// <summary>Now, in Unix milliseconds, as expiry times are kept.</summary>
-    public long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+    /// <summary>Now, in Unix milliseconds, as expiry times are kept: while a command runs, the time it started
+    /// (<see cref="CommandTime"/>).</summary>
+    public long NowMs => CommandTime.NowMs(_time);
 
     /// <summary>Looks up the string at <paramref name="key"/>; an expired key is removed and reported missing.</summary>
     /// <param name="value">The stored value; callers must not modify it.</param>
