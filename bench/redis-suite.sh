@@ -68,8 +68,12 @@ start_redis() {
 # process group, which holds the test helper and the client process it spawns, and nothing else.
 run_unit() {
     local unit="$1" out="$2" status=0
+    # The helper listens for its own test clients on a port below --baseport (21111 by default): a base of
+    # our own per run keeps two runs on one machine from meeting there (below 32768, where the kernel picks
+    # no ephemeral ports).
+    local base=$((22000 + (RANDOM % 150) * 64))
     (cd "$TESTS_DIR" && timeout "$UNIT_TIMEOUT_S" tclsh tests/test_helper.tcl --host 127.0.0.1 --port "$PORT" \
-        --single "unit/$unit" --tags "$TAGS" --durable --timeout "$UNIT_TIMEOUT_S" </dev/null 2>&1) \
+        --baseport "$base" --single "unit/$unit" --tags "$TAGS" --durable --timeout "$UNIT_TIMEOUT_S" </dev/null 2>&1) \
         | sed 's/\x1b\[[0-9;]*m//g' >"$out" || true
     status="${PIPESTATUS[0]}"
     [ "$status" = 124 ] && echo "[timeout]: stopped after ${UNIT_TIMEOUT_S}s" >>"$out"

@@ -14,11 +14,37 @@ public sealed partial class KeyValueProtocol
         bool fixedTime = CommandTime.Fix(_database.Store.TimeProvider);
         try
         {
-            DispatchAtFixedTime(ref context);
+            if (Session.Replies == ReplySwitch.On)
+            {
+                DispatchAtFixedTime(ref context);
+            }
+            else
+            {
+                DispatchSilenced(ref context);
+            }
         }
         finally
         {
             CommandTime.Release(fixedTime);
+        }
+    }
+
+    /// <summary>CLIENT REPLY OFF or SKIP: the command runs, its replies (errors included) are dropped, as Redis drops
+    /// them; a SKIP lasts one command.</summary>
+    private void DispatchSilenced(ref CommandContext context)
+    {
+        if (Session.Replies == ReplySwitch.SkipNext)
+        {
+            Session.Replies = ReplySwitch.Skipping;
+        }
+
+        var silenced = context.Silenced();
+        DispatchAtFixedTime(ref silenced);
+        context.CloseConnection = silenced.CloseConnection;
+        if (Session.Replies == ReplySwitch.Skipping)
+        {
+            // A held command (CLIENT PAUSE) runs again later: the skip is still its to use.
+            Session.Replies = _holding ? ReplySwitch.SkipNext : ReplySwitch.On;
         }
     }
 
@@ -49,7 +75,7 @@ public sealed partial class KeyValueProtocol
             return;
         }
 
-        if (pubsub.InSpecialMode && pubsub.IsSubscribed && spec.Name == "ping")
+        if (pubsub.InSpecialMode && pubsub.IsSubscribed && Session.Protocol == 2 && spec.Name == "ping")
         {
             spec = SubscribedPing;
         }
@@ -108,7 +134,8 @@ public sealed partial class KeyValueProtocol
     private bool AdmitInMode(ref CommandContext context, CommandSpec spec)
     {
         var pubsub = Session.PubSub;
-        if (pubsub.IsSubscribed && !PubSubCommands.AllowedWhileSubscribed(spec))
+        // RESP3 carries pushes apart from replies, so there a subscriber may run anything, as in Redis.
+        if (pubsub.IsSubscribed && Session.Protocol == 2 && !PubSubCommands.AllowedWhileSubscribed(spec))
         {
             context.Reply.Error(PubSubCommands.RefusedWhileSubscribed(ref context, spec));
             return false;

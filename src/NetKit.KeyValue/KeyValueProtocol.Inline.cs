@@ -29,7 +29,7 @@ public sealed partial class KeyValueProtocol
 
     private bool ExecuteRedisInline(ReadOnlySpan<byte> line, IBufferWriter<byte> output)
     {
-        var reply = new ReplyWriter(output, ReplyMode.Resp);
+        var reply = new ReplyWriter(output, RespMode);
         if (!InlineArgumentSplitter.TrySplit(line, ref _inlineText, ref _inlineArgs, out int count))
         {
             // Redis closes the connection after this protocol error.

@@ -78,6 +78,9 @@ public sealed partial class KeyValueProtocol : IPushingProtocol, IDisposable
     /// <inheritdoc />
     public bool AtRequestBoundary => _atRequestBoundary;
 
+    /// <summary>RESP2, or RESP3 once the client said HELLO 3.</summary>
+    private ReplyMode RespMode => Session.Protocol == 3 ? ReplyMode.Resp3 : ReplyMode.Resp;
+
     /// <inheritdoc />
     public void AttachOutbox(ConnectionOutbox outbox) => Session.PubSub.Attach(outbox);
 
@@ -266,7 +269,7 @@ public sealed partial class KeyValueProtocol : IPushingProtocol, IDisposable
         try
         {
             var bytes = LineFramer.AsSpan(request, ref rented);
-            var context = new CommandContext(Session, _database, new ReplyWriter(output, ReplyMode.Resp), bytes, _resp.Arguments);
+            var context = new CommandContext(Session, _database, new ReplyWriter(output, RespMode), bytes, _resp.Arguments);
             Dispatch(ref context);
             return context.CloseConnection;
         }

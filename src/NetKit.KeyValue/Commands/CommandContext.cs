@@ -18,9 +18,14 @@ internal ref struct CommandContext
         Session = session;
         Database = database;
         Reply = reply;
+        Push = reply;
         _request = request;
         _args = args;
     }
+
+    /// <summary>The same command with its replies dropped (CLIENT REPLY OFF or SKIP); its pushes still go out.</summary>
+    public readonly CommandContext Silenced() =>
+        new(Session, Database, new ReplyWriter(DiscardingWriter.Instance, Reply.Mode), _request, _args) { Push = Push };
 
     public ClientSession Session { get; }
 
@@ -35,6 +40,10 @@ internal ref struct CommandContext
     public readonly ReadOnlySpan<ArgRange> Arguments => _args;
 
     public ReplyWriter Reply { get; }
+
+    /// <summary>Where pub/sub's confirmations and queued messages go: <see cref="Reply"/>, unless CLIENT REPLY
+    /// silenced that.</summary>
+    public ReplyWriter Push { get; private init; }
 
     /// <summary>Counts a key lookup for INFO's keyspace_hits / keyspace_misses, on this client's own counters.</summary>
     public readonly void CountLookup(bool hit) => Session.Counters.CountLookup(hit);

@@ -94,6 +94,7 @@ internal static class ConnectionCommands
     private static void Hello(ref CommandContext context)
     {
         int next = 1;
+        int protocol = context.Session.Protocol;
         if (context.Count >= 2)
         {
             if (!CommandContext.TryParseInteger(context[1], out long version))
@@ -102,13 +103,13 @@ internal static class ConnectionCommands
                 return;
             }
 
-            // RESP2 only: answering NOPROTO to 3 makes RESP3-preferring clients fall back to 2.
-            if (version != 2)
+            if (version is not (2 or 3))
             {
                 context.Reply.Error("NOPROTO unsupported protocol version"u8);
                 return;
             }
 
+            protocol = (int)version;
             next = 2;
         }
 
@@ -149,15 +150,18 @@ internal static class ConnectionCommands
             return;
         }
 
-        // RESP2 has no map type: Redis sends HELLO's map as a flat array of alternating keys and values.
-        var reply = context.Reply;
-        reply.ArrayHeader(14);
+        // The reply is already in the protocol chosen, as Redis switches before it answers.
+        context.Session.Protocol = protocol;
+        var reply = context.Reply.Mode == ReplyMode.Text
+            ? context.Reply
+            : new ReplyWriter(context.Reply.Output, protocol == 3 ? ReplyMode.Resp3 : ReplyMode.Resp);
+        reply.MapHeader(7);
         reply.Bulk("server"u8);
         reply.Bulk("redis"u8);
         reply.Bulk("version"u8);
         reply.Bulk(ServerInfo.RedisVersion);
         reply.Bulk("proto"u8);
-        reply.Integer(2);
+        reply.Integer(protocol);
         reply.Bulk("id"u8);
         reply.Integer(context.Session.Id);
         reply.Bulk("mode"u8);
@@ -166,6 +170,32 @@ internal static class ConnectionCommands
         reply.Bulk("master"u8);
         reply.Bulk("modules"u8);
         reply.ArrayHeader(0);
+    }
+
+    /// <summary>CLIENT REPLY: OFF and SKIP are not answered (their reply would be the first one dropped), ON is.</summary>
+    private static void ClientReply(ref CommandContext context)
+    {
+        var session = context.Session;
+        if (context.Is(2, "ON"u8))
+        {
+            session.Replies = ReplySwitch.On;
+            context.Push.Ok();
+        }
+        else if (context.Is(2, "OFF"u8))
+        {
+            session.Replies = ReplySwitch.Off;
+        }
+        else if (context.Is(2, "SKIP"u8))
+        {
+            if (session.Replies == ReplySwitch.On)
+            {
+                session.Replies = ReplySwitch.SkipNext;
+            }
+        }
+        else
+        {
+            context.SyntaxError();
+        }
     }
 
     private static void Select(ref CommandContext context) => DatabaseCommands.Select(ref context);
@@ -213,7 +243,11 @@ internal static class ConnectionCommands
         }
         else if (context.Is(1, "INFO"u8) && RequireArity(ref context, 2))
         {
-            reply.Bulk(ClientListFormatter.Line(context.Session, context.Store.NowMs));
+            reply.Verbatim(ClientListFormatter.Line(context.Session, context.Store.NowMs));
+        }
+        else if (context.Is(1, "REPLY"u8) && RequireArity(ref context, 3))
+        {
+            ClientReply(ref context);
         }
         else if (context.Is(1, "SETINFO"u8) && RequireArity(ref context, 4))
         {
@@ -251,6 +285,7 @@ internal static class ConnectionCommands
                 "UNPAUSE", "    Stop the current client pause, resuming traffic.",
                 "PAUSE <timeout> [WRITE|ALL]", "    Suspend all, or just write, clients for <timeout> milliseconds.",
                 "SETNAME <name>", "    Assign the name <name> to the current connection.",
+                "REPLY (ON|OFF|SKIP)", "    Control the replies sent to the current connection.",
                 "SETINFO <LIB-NAME|LIB-VER> <value>", "    Accepted for client libraries; not stored.",
                 "NO-EVICT (ON|OFF)", "    Accepted; nothing is ever evicted.",
                 "NO-TOUCH (ON|OFF)", "    Accepted; access times are not tracked.",
@@ -331,7 +366,7 @@ internal static class ConnectionCommands
             }
         }
 
-        context.Reply.Bulk(text.ToString());
+        context.Reply.Verbatim(text.ToString());
     }
 
     /// <summary>True (after writing the arity error) for a known subcommand called with the wrong number of arguments.</summary>

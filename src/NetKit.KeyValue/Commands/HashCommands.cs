@@ -190,13 +190,30 @@ internal static class HashCommands
         {
             bool hit = store.TryGetHash(context[1], out HashValue hash);
             context.CountLookup(hit);
+            bool map = fields && values;
             if (!hit)
             {
-                reply.ArrayHeader(0);
+                if (map)
+                {
+                    reply.MapHeader(0);
+                }
+                else
+                {
+                    reply.ArrayHeader(0);
+                }
+
                 return;
             }
 
-            reply.ArrayHeader(hash.Count * (fields && values ? 2 : 1));
+            if (map)
+            {
+                reply.MapHeader(hash.Count);
+            }
+            else
+            {
+                reply.ArrayHeader(hash.Count);
+            }
+
             foreach (var (field, value) in hash.Fields)
             {
                 if (fields)
@@ -362,9 +379,16 @@ internal static class HashCommands
                 chosen.AddRange(all.AsSpan(0, (int)count));
             }
 
-            reply.ArrayHeader(chosen.Count * (withValues ? 2 : 1));
+            // RESP3 pairs each field with its value in an array of two; RESP2 flattens them, as Redis does.
+            bool pairs = withValues && reply.IsResp3;
+            reply.ArrayHeader(chosen.Count * (withValues && !pairs ? 2 : 1));
             foreach (var (field, value) in chosen)
             {
+                if (pairs)
+                {
+                    reply.ArrayHeader(2);
+                }
+
                 reply.Bulk(field);
                 if (withValues)
                 {

@@ -177,7 +177,7 @@ internal static class PubSubCommands
         var mine = context.Session.PubSub;
         if (!mine.InsideExec)
         {
-            mine.Outbox.DrainTo(context.Reply.Output, long.MaxValue);
+            mine.Outbox.DrainTo(context.Push.Output, long.MaxValue);
         }
     }
 
@@ -186,8 +186,9 @@ internal static class PubSubCommands
 
     private static void Confirm(ref CommandContext context, ReadOnlySpan<byte> kind, ReadOnlySpan<byte> name, int count)
     {
-        var reply = context.Reply;
-        reply.ArrayHeader(3);
+        // A push, so it goes out even with CLIENT REPLY OFF, as Redis's addReplyPushLen does.
+        var reply = context.Push;
+        reply.PushHeader(3);
         reply.Bulk(kind);
         reply.Bulk(name);
         reply.Integer(count);
@@ -195,8 +196,9 @@ internal static class PubSubCommands
 
     private static void ConfirmNone(ref CommandContext context, ReadOnlySpan<byte> kind, int count)
     {
-        var reply = context.Reply;
-        reply.ArrayHeader(3);
+        // A push, so it goes out even with CLIENT REPLY OFF, as Redis's addReplyPushLen does.
+        var reply = context.Push;
+        reply.PushHeader(3);
         reply.Bulk(kind);
         reply.Null();
         reply.Integer(count);

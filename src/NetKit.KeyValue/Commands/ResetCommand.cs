@@ -3,7 +3,7 @@ namespace NetKit.KeyValue;
 /// <summary>
 /// RESET, as Redis 7.0's clearClientConnectionState: out of MONITOR, MULTI discarded and keys unwatched, every
 /// subscription dropped (without a reply for each), database 0, the name cleared, authenticated again only if no
-/// password is set; answered <c>+RESET</c>. It runs at once inside MULTI, and is allowed in subscribed mode.
+/// password is set; RESP2 and CLIENT REPLY ON again; answered <c>+RESET</c>. It runs at once inside MULTI, and is allowed in subscribed mode.
 /// </summary>
 internal static class ResetCommand
 {
@@ -29,12 +29,15 @@ internal static class ResetCommand
         if (!mine.InsideExec)
         {
             // What was posted while still subscribed goes out ahead of +RESET, nothing after it.
-            mine.Outbox.DrainTo(context.Reply.Output, long.MaxValue);
+            mine.Outbox.DrainTo(context.Push.Output, long.MaxValue);
         }
 
         session.DatabaseIndex = 0;
         session.Name = null;
         session.Authenticated = !database.RequiresPassword;
-        context.Reply.Simple("RESET"u8);
+        session.Protocol = 2;
+        // Replies are on again before RESET answers, so a silenced client hears it.
+        session.Replies = ReplySwitch.On;
+        context.Push.Simple("RESET"u8);
     }
 }

@@ -96,12 +96,12 @@ internal static class ServerCommands
                 }
             }
 
-            // RESP2 has no map: name, docs, name, docs... with each docs map flattened the same way.
-            reply.ArrayHeader(specs.Count * 2);
+            // A map of maps; RESP2 flattens each: name, docs, name, docs...
+            reply.MapHeader(specs.Count);
             foreach (var spec in specs)
             {
                 reply.Bulk(spec.NameBytes);
-                reply.ArrayHeader(6);
+                reply.MapHeader(3);
                 reply.Bulk("summary"u8);
                 reply.Bulk(spec.Summary);
                 reply.Bulk("since"u8);
@@ -307,7 +307,7 @@ internal static class ServerCommands
                 }
             }
 
-            reply.ArrayHeader(matched.Count * 2);
+            reply.MapHeader(matched.Count);
             foreach (var (name, value) in matched)
             {
                 reply.Bulk(name);
@@ -386,7 +386,7 @@ internal static class ServerCommands
             sections.Add(context.ArgString(i));
         }
 
-        context.Reply.Bulk(InfoBuilder.Build(context.Session, context.Database, sections));
+        context.Reply.Verbatim(InfoBuilder.Build(context.Session, context.Database, sections));
     }
 
     private static void DbSize(ref CommandContext context) => context.Reply.Integer(context.Store.Count);

@@ -116,9 +116,10 @@ internal sealed class PubSubBroker
             if (direct.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(channel, out var subscribers))
             {
                 var message = PubSubMessages.Message(shard ? "smessage"u8 : "message"u8, channel, payload);
+                byte[]? push = null;
                 foreach (var subscriber in subscribers)
                 {
-                    subscriber.Outbox.Post(message);
+                    subscriber.Outbox.Post(subscriber.Resp3 ? push ??= PubSubMessages.AsPush(message) : message);
                     receivers++;
                 }
             }
@@ -133,9 +134,10 @@ internal sealed class PubSubBroker
                     }
 
                     var message = PubSubMessages.PatternMessage(pattern, channel, payload);
+                    byte[]? push = null;
                     foreach (var subscriber in patternSubscribers)
                     {
-                        subscriber.Outbox.Post(message);
+                        subscriber.Outbox.Post(subscriber.Resp3 ? push ??= PubSubMessages.AsPush(message) : message);
                         receivers++;
                     }
                 }

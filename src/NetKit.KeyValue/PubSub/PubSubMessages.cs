@@ -5,10 +5,19 @@ namespace NetKit.KeyValue;
 /// <summary>
 /// The RESP2 pushes of pub/sub, built once per published message and shared by every subscriber that gets it:
 /// <c>message</c>, <c>smessage</c> (<c>*3</c>: kind, channel, payload) and <c>pmessage</c> (<c>*4</c>: kind,
-/// pattern, channel, payload), byte for byte as Redis writes them.
+/// pattern, channel, payload), byte for byte as Redis writes them; <see cref="AsPush"/> gives RESP3's form.
 /// </summary>
 internal static class PubSubMessages
 {
+    /// <summary>The same message for a RESP3 subscriber: a push (<c>&gt;</c>) where RESP2 has an array; built once
+    /// per message for all RESP3 subscribers.</summary>
+    public static byte[] AsPush(byte[] message)
+    {
+        var push = (byte[])message.Clone();
+        push[0] = (byte)'>';
+        return push;
+    }
+
     public static byte[] Message(ReadOnlySpan<byte> kind, ReadOnlySpan<byte> channel, ReadOnlySpan<byte> payload) =>
         Build(kind, default, channel, payload, withPattern: false);
 

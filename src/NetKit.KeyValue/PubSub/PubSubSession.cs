@@ -76,6 +76,10 @@ internal sealed class PubSubSession
     /// </summary>
     public bool InsideExec { get; set; }
 
+    /// <summary>The client speaks RESP3: its messages are pushes (set by HELLO, read by publishers under the broker's lock
+    /// or just after; a message posted as the switch happens may take the old form, as it would have been sent before).</summary>
+    public bool Resp3 { get; set; }
+
     /// <summary>Set once, before the connection's first request.</summary>
     public void Attach(ConnectionOutbox outbox) => _outbox = outbox;
 

@@ -8,4 +8,7 @@ internal enum ReplyMode
 
     /// <summary>Redis's RESP2.</summary>
     Resp,
+
+    /// <summary>RESP3, after HELLO 3: nulls, maps, sets, doubles, verbatim strings and pushes of their own types.</summary>
+    Resp3,
 }

@@ -6,7 +6,9 @@ namespace NetKit.KeyValue;
 
 /// <summary>
 /// Writes command replies in the request's format, so one command implementation serves both the seed's
-/// text protocol and RESP2. In text mode an array is written as its elements, one line each.
+/// text protocol, RESP2 and RESP3. In text mode an array is written as its elements, one line each. A command writes
+/// what its reply is — a map, a set, a double, a push — and the writer chooses the protocol's form of it: RESP3's own
+/// type, or the RESP2 shape Redis uses for it (a flat array, a bulk string).
 /// </summary>
 internal readonly struct ReplyWriter
 {
@@ -20,7 +22,9 @@ internal readonly struct ReplyWriter
 
     public ReplyMode Mode { get; }
 
-    public bool IsResp => Mode == ReplyMode.Resp;
+    public bool IsResp => Mode != ReplyMode.Text;
+
+    public bool IsResp3 => Mode == ReplyMode.Resp3;
 
     public IBufferWriter<byte> Output => _output;
 
@@ -110,10 +114,14 @@ internal readonly struct ReplyWriter
         Bulk(digits[..n]);
     }
 
-    /// <summary>The null bulk string: <c>$-1</c> / <c>(nil)</c>.</summary>
+    /// <summary>The null bulk string: <c>$-1</c> / <c>(nil)</c>; RESP3's one null, <c>_</c>.</summary>
     public void Null()
     {
-        if (IsResp)
+        if (IsResp3)
+        {
+            _output.Write("_\r\n"u8);
+        }
+        else if (IsResp)
         {
             _output.Write("$-1\r\n"u8);
         }
@@ -123,10 +131,14 @@ internal readonly struct ReplyWriter
         }
     }
 
-    /// <summary>The null array: <c>*-1</c> / <c>(nil)</c>.</summary>
+    /// <summary>The null array: <c>*-1</c> / <c>(nil)</c>; RESP3's one null, <c>_</c>.</summary>
     public void NullArray()
     {
-        if (IsResp)
+        if (IsResp3)
+        {
+            _output.Write("_\r\n"u8);
+        }
+        else if (IsResp)
         {
             _output.Write("*-1\r\n"u8);
         }
@@ -137,12 +149,67 @@ internal readonly struct ReplyWriter
     }
 
     /// <summary>Starts an array of <paramref name="count"/> elements, written next.</summary>
-    public void ArrayHeader(int count)
+    public void ArrayHeader(int count) => AggregateHeader((byte)'*', count);
+
+    /// <summary>Starts a map of <paramref name="pairs"/> keys and values, written next, key first: RESP3's <c>%</c>,
+    /// a flat array of twice as many elements in RESP2.</summary>
+    public void MapHeader(int pairs)
+    {
+        if (IsResp3)
+        {
+            AggregateHeader((byte)'%', pairs);
+        }
+        else
+        {
+            AggregateHeader((byte)'*', pairs * 2);
+        }
+    }
+
+    /// <summary>Starts a set (SMEMBERS, SUNION...): RESP3's <c>~</c>, an array in RESP2.</summary>
+    public void SetHeader(int count) => AggregateHeader(IsResp3 ? (byte)'~' : (byte)'*', count);
+
+    /// <summary>Starts output no request asked for (pub/sub): RESP3's <c>&gt;</c>, an array in RESP2.</summary>
+    public void PushHeader(int count) => AggregateHeader(IsResp3 ? (byte)'>' : (byte)'*', count);
+
+    /// <summary>A double already formatted as Redis prints it (<c>1.5</c>, <c>inf</c>, <c>-inf</c>): RESP3's <c>,</c>,
+    /// a bulk string in RESP2.</summary>
+    public void Double(ReadOnlySpan<byte> formatted)
+    {
+        if (IsResp3)
+        {
+            Write(","u8, formatted, "\r\n"u8);
+        }
+        else
+        {
+            Bulk(formatted);
+        }
+    }
+
+    /// <summary>Text for people to read (INFO, CLIENT LIST): RESP3's verbatim string, marked <c>txt</c>; a bulk
+    /// string otherwise.</summary>
+    public void Verbatim(ReadOnlySpan<byte> text)
+    {
+        if (!IsResp3)
+        {
+            Bulk(text);
+            return;
+        }
+
+        Span<byte> header = stackalloc byte[20];
+        header[0] = (byte)'=';
+        Utf8Formatter.TryFormat(text.Length + 4, header[1..], out int n);
+        "\r\ntxt:"u8.CopyTo(header[(n + 1)..]);
+        Write(header[..(n + 7)], text, "\r\n"u8);
+    }
+
+    public void Verbatim(string text) => Verbatim(Encoding.UTF8.GetBytes(text));
+
+    private void AggregateHeader(byte type, int count)
     {
         if (IsResp)
         {
             Span<byte> header = stackalloc byte[16];
-            header[0] = (byte)'*';
+            header[0] = type;
             Utf8Formatter.TryFormat(count, header[1..], out int n);
             header[n + 1] = (byte)'\r';
             header[n + 2] = (byte)'\n';

@@ -11,6 +11,8 @@ namespace NetKit.KeyValue;
 /// </summary>
 public sealed class ClientSession
 {
+    private int _protocol = 2;
+
     internal ClientSession(long id, ConnectionInfo? connection, long nowMs, bool authenticated)
     {
         Id = id;
@@ -49,6 +51,20 @@ public sealed class ClientSession
 
     /// <summary>The database SELECTed (CLIENT LIST's db).</summary>
     public int DatabaseIndex { get; internal set; }
+
+    /// <summary>The RESP version HELLO chose: 2 (the default) or 3.</summary>
+    public int Protocol
+    {
+        get => _protocol;
+        internal set
+        {
+            _protocol = value;
+            PubSub.Resp3 = value == 3;
+        }
+    }
+
+    /// <summary>CLIENT REPLY's state: whether this client's replies are written (pushes always are).</summary>
+    internal ReplySwitch Replies { get; set; }
 
     internal SessionCounters Counters { get; } = new();
 
