@@ -46,7 +46,7 @@ public class ConnectionCommandTests
         session.AssertError("NOAUTH Authentication required.", "SELECT", "0");
         Assert.Equal("+PONG\r\n", session.Raw("PING"));
         session.AssertError("NOAUTH HELLO must be called with the client already authenticated", "HELLO", "2");
-        session.AssertError("NOPROTO", "HELLO", "3");
+        session.AssertError("NOAUTH HELLO must be called with the client already authenticated", "HELLO", "3");
 
         session.AssertError("WRONGPASS invalid username-password pair or user is disabled.", "AUTH", "wrong");
         session.AssertError("WRONGPASS invalid username-password pair or user is disabled.", "AUTH", "someone", Password);
@@ -105,7 +105,7 @@ public class ConnectionCommandTests
     public void HelloRefusesOtherProtocolsAndBadOptions()
     {
         using var session = new RespSession();
-        Assert.Equal("-NOPROTO unsupported protocol version\r\n", session.Raw("HELLO", "3"));
+        Assert.Equal("-NOPROTO unsupported protocol version\r\n", session.Raw("HELLO", "4"));
         session.AssertError("NOPROTO unsupported protocol version", "HELLO", "1");
         session.AssertError("ERR Protocol version is not an integer or out of range", "HELLO", "two");
         session.AssertError("ERR Syntax error in HELLO option 'bogus'", "HELLO", "2", "bogus");
