@@ -11,7 +11,11 @@ public sealed partial class KeyValueProtocol
 {
     private void Dispatch(ref CommandContext context)
     {
-        bool fixedTime = CommandTime.Fix(_database.Store.TimeProvider);
+        // In a pipeline the previous command's end is this one's start: one clock read a command, not two.
+        long started = _lastCommandEnded != 0 ? _lastCommandEnded : Stopwatch.GetTimestamp();
+        _lastCommandEnded = 0;
+        _commandStarted = started;
+        bool fixedTime = CommandTime.Fix(_database.Store.TimeProvider, started);
         try
         {
             if (Session.Replies == ReplySwitch.On)
@@ -80,7 +84,7 @@ public sealed partial class KeyValueProtocol
             spec = SubscribedPing;
         }
 
-        long started = Stopwatch.GetTimestamp();
+        long started = _commandStarted;
         if (ReferenceEquals(spec, ExecSpec))
         {
             RunExec(ref context, spec, pubsub);
@@ -99,7 +103,9 @@ public sealed partial class KeyValueProtocol
         long slowerThan = _database.Settings.SlowlogSlowerThan;
         if (slowerThan >= 0)
         {
-            long micros = (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+            long ended = Stopwatch.GetTimestamp();
+            _lastCommandEnded = ended;
+            long micros = (long)Stopwatch.GetElapsedTime(started, ended).TotalMicroseconds;
             // AUTH and HELLO carry passwords: Redis keeps them out of the slow log (CMD_SKIP_SLOWLOG).
             if (micros >= slowerThan && spec.Name is not ("auth" or "hello"))
             {

@@ -78,6 +78,11 @@ public sealed partial class KeyValueProtocol : IPushingProtocol, IDisposable
     /// <inheritdoc />
     public bool AtRequestBoundary => _atRequestBoundary;
 
+    /// <summary>When the last command of this call ended (<see cref="Stopwatch.GetTimestamp"/>), 0 when the next must
+    /// read the clock; and when the running one started.</summary>
+    private long _lastCommandEnded;
+    private long _commandStarted;
+
     /// <summary>RESP2, or RESP3 once the client said HELLO 3.</summary>
     private ReplyMode RespMode => Session.Protocol == 3 ? ReplyMode.Resp3 : ReplyMode.Resp;
 
@@ -88,6 +93,8 @@ public sealed partial class KeyValueProtocol : IPushingProtocol, IDisposable
     public ProtocolStep Process(ReadOnlySequence<byte> input, bool endOfStream, IBufferWriter<byte> output)
     {
         _output.Start(output);
+        // Time passed since the last call: the first command of this one reads the clock afresh.
+        _lastCommandEnded = 0;
         try
         {
             // What others pushed to this client first, within the same budget as replies: what is left gets

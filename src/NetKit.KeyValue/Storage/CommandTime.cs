@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace NetKit.KeyValue;
 
 /// <summary>
@@ -12,19 +14,40 @@ internal static class CommandTime
 {
     [ThreadStatic] private static TimeProvider? t_clock;
     [ThreadStatic] private static long t_nowMs;
+    [ThreadStatic] private static long t_baseTimestamp;
+    [ThreadStatic] private static long t_baseMs;
 
-    /// <summary>Fixes now for <paramref name="clock"/> on this thread until <see cref="Release"/>; false (and nothing
-    /// fixed) when a command's time is already held here, so only the outermost start releases it.</summary>
-    public static bool Fix(TimeProvider clock)
+    /// <summary>Fixes now for <paramref name="clock"/> on this thread until <see cref="Release"/>, from the command's
+    /// start <paramref name="timestamp"/> (<see cref="Stopwatch.GetTimestamp"/>, read anyway for the slow log); false
+    /// (and nothing fixed) when a command's time is already held here, so only the outermost start releases it.</summary>
+    public static bool Fix(TimeProvider clock, long timestamp)
     {
         if (t_clock is not null)
         {
             return false;
         }
 
-        t_nowMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        t_nowMs = ReferenceEquals(clock, TimeProvider.System)
+            ? SystemNowMs(timestamp)
+            : clock.GetUtcNow().ToUnixTimeMilliseconds();
         t_clock = clock;
         return true;
+    }
+
+    /// <summary>The system's wall clock at <paramref name="timestamp"/>, counted from a wall-clock reading this thread
+    /// takes at most once a second: a command then costs no clock read of its own, and a step of the wall clock
+    /// (NTP, an operator) is seen within a second.</summary>
+    private static long SystemNowMs(long timestamp)
+    {
+        long since = timestamp - t_baseTimestamp;
+        if (t_baseTimestamp == 0 || since < 0 || since >= Stopwatch.Frequency)
+        {
+            t_baseTimestamp = Stopwatch.GetTimestamp();
+            t_baseMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            since = Math.Max(0, timestamp - t_baseTimestamp);
+        }
+
+        return t_baseMs + (since * 1000 / Stopwatch.Frequency);
     }
 
     public static void Release(bool fixedHere)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using NetKit.KeyValue;
 using static NetKit.Tests.KeyValue.RespCommandRunner;
 
@@ -42,5 +43,28 @@ public class CommandTimeTests
         long before = kv.Store.NowMs;
         clock.AdvanceMs(250);
         Assert.Equal(before + 250, kv.Store.NowMs);
+    }
+
+    [Fact]
+    public void TheSystemClock_IsCountedFromTheCommandsStart()
+    {
+        // A command's time comes from its start timestamp, not another clock read: one started two seconds
+        // "from now" runs two seconds after the wall clock now.
+        long wallNow = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        long start = Stopwatch.GetTimestamp() + (2 * Stopwatch.Frequency);
+        bool fixedHere = CommandTime.Fix(TimeProvider.System, start);
+        try
+        {
+            Assert.True(fixedHere);
+            long seen = CommandTime.NowMs(TimeProvider.System);
+            Assert.InRange(seen - wallNow, 1900, 2500);
+            Assert.False(CommandTime.Fix(TimeProvider.System, start)); // nested: the outer start holds
+        }
+        finally
+        {
+            CommandTime.Release(fixedHere);
+        }
+
+        Assert.InRange(CommandTime.NowMs(TimeProvider.System) - DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), -100, 100);
     }
 }
