@@ -29,6 +29,10 @@ public sealed class KeyValueDatabase : IDisposable
         Settings = new RuntimeSettings(Options);
         StartedAtMs = Store.NowMs;
         Pause = new ClientPause(Store.TimeProvider);
+        Databases.Events.Broker = PubSub;
+        Databases.Events.Flags = KeyspaceEvents.TryParse(Options.NotifyKeyspaceEvents, out var events)
+            ? events
+            : throw new ArgumentException(KeyspaceEvents.InvalidFlagsError, nameof(options));
     }
 
     public KeyValueOptions Options { get; }

@@ -38,6 +38,10 @@ public sealed record KeyValueOptions
     /// <summary>How inline commands are answered: text until the connection speaks RESP (as the seed), or RESP always.</summary>
     public InlineReplyMode InlineReplies { get; init; }
 
+    /// <summary>Which keyspace events are published, in Redis's letters (<c>notify-keyspace-events</c>: KEA, Ex...);
+    /// empty = none.</summary>
+    public string NotifyKeyspaceEvents { get; init; } = "";
+
     /// <summary>The fsync policy: always, everysec or no.</summary>
     public string Fsync { get; init; } = "everysec";
 }

@@ -47,6 +47,7 @@ public sealed class KeyValueServer : INetworkServer
             DataDirectory = Options.DataDirectory is null ? null : Path.GetFullPath(Options.DataDirectory),
             Fsync = Options.Fsync.ToName(),
             InlineReplies = Options.InlineReplies,
+            NotifyKeyspaceEvents = Options.NotifyKeyspaceEvents,
         }, Options.Store);
     }
 

@@ -59,6 +59,9 @@ public sealed record KeyValueServerOptions
     /// <summary>The longest inline (text) request line, in bytes.</summary>
     public int MaxLineLength { get; init; } = KeyValueProtocol.DefaultMaxLineLength;
 
+    /// <summary>Which keyspace events are published, in Redis's letters (<c>notify-keyspace-events</c>); empty = none.</summary>
+    public string NotifyKeyspaceEvents { get; init; } = "";
+
     /// <summary>How inline commands are answered (<c>--inline-replies</c>): text until the connection speaks RESP, or RESP always.</summary>
     public InlineReplyMode InlineReplies { get; init; }
 

@@ -156,6 +156,7 @@ public sealed class KvServerOptionSet
             Fsync = reader.Get(KvSettings.Fsync),
             RepairLog = reader.Get(KvSettings.RepairLog),
             InlineReplies = reader.Get(KvSettings.InlineReplies) == "resp" ? InlineReplyMode.Resp : InlineReplyMode.Text,
+            NotifyKeyspaceEvents = reader.TryGet(KvSettings.NotifyKeyspaceEvents, out string events) ? events : "",
         };
     }
 

@@ -53,6 +53,10 @@ public static class KvSettings
         // Redis caps nothing here, but every database costs a dictionary pair: a bound keeps a typo cheap.
         SettingParsers.IntRange(1, 1024, "a count"));
 
+    public static readonly Setting<string> NotifyKeyspaceEvents = new("--notify-keyspace-events",
+        "Publish keyspace notifications of these classes, as Redis's notify-keyspace-events (KEA: every event; Ex: expiries only; empty: none)",
+        "classes", null, SettingParsers.KeyspaceEvents);
+
     public static readonly Setting<string> RedisConf = new("--redis-conf",
         "Read the redis.conf directives kv implements (port, bind, requirepass, maxmemory, appendonly, appendfsync, dir, ...) from this file; other settings win over it",
         "file", null, SettingParsers.NonEmpty("a file"));
@@ -64,5 +68,5 @@ public static class KvSettings
 
     /// <summary>Every kv setting (beyond the TCP ones), in the order help lists them.</summary>
     public static IReadOnlyList<ISetting> All { get; } =
-        [InMemory, DataDir, Fsync, RepairLog, RequirePass, RequirePassFile, MaxMemory, ProtoMaxBulkLen, InlineReplies, Databases, TlsPort, RedisConf];
+        [InMemory, DataDir, Fsync, RepairLog, RequirePass, RequirePassFile, MaxMemory, ProtoMaxBulkLen, InlineReplies, Databases, NotifyKeyspaceEvents, TlsPort, RedisConf];
 }

@@ -115,6 +115,9 @@ public sealed class RedisConfProvider(string path) : ConfigurationProvider
                     dir = One(directive, values, number);
                     dirLine = number;
                     break;
+                case "notify-keyspace-events":
+                    Set(KvSettings.NotifyKeyspaceEvents.Key, One(directive, values, number), directive, number);
+                    break;
                 case "databases":
                     Set(KvSettings.Databases.Key, One(directive, values, number), directive, number);
                     break;

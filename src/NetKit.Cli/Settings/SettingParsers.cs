@@ -156,6 +156,14 @@ public static class SettingParsers
         return value is "text" or "resp";
     }
 
+    /// <summary>Redis's notify-keyspace-events letters, kept as given (CONFIG GET shows their canonical form).</summary>
+    public static bool KeyspaceEvents(string text, out string value, out string error)
+    {
+        error = "expected Redis's event classes, letters of Ag$lshzxeKEtmdn (KEA: every event on both channels)";
+        value = text;
+        return NetKit.KeyValue.KeyspaceEvents.TryParse(text, out _);
+    }
+
     public static SettingParser<HostPort> Address(int defaultPort) =>
         (string text, out HostPort value, out string error) =>
         {

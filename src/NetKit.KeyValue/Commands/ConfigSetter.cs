@@ -15,6 +15,7 @@ internal static class ConfigSetter
     [
         "maxmemory", "maxmemory-policy", "requirepass", "timeout", "slowlog-log-slower-than", "slowlog-max-len", "appendfsync",
         "hash-max-listpack-entries", "hash-max-listpack-value", "hash-max-ziplist-entries", "hash-max-ziplist-value", "client-output-buffer-limit",
+        "notify-keyspace-events",
     ];
 
     /// <param name="known">Every setting CONFIG GET reports, so a known immutable one gets its own error.</param>
@@ -80,6 +81,7 @@ internal static class ConfigSetter
         "hash-max-listpack-entries" => Range(value, 0, long.MaxValue),
         "hash-max-listpack-value" => TryMemory(value, out _) ? null : "argument must be a memory value",
         "client-output-buffer-limit" => ClientOutputLimits.TryParse(value, ClientOutputLimits.Default, allowShortForm: false, out _, out string? error) ? null : error,
+        "notify-keyspace-events" => KeyspaceEvents.TryParse(value, out _) ? null : KeyspaceEvents.InvalidFlagsError,
         _ => "unsupported",
     };
 
@@ -138,6 +140,10 @@ internal static class ConfigSetter
                     database.Databases.HashMaxListpackValue = longest;
                 }
 
+                break;
+            case "notify-keyspace-events":
+                KeyspaceEvents.TryParse(value, out var events);
+                database.Databases.Events.Flags = events;
                 break;
             case "slowlog-max-len":
                 settings.SlowlogMaxLength = (int)Math.Min(int.MaxValue, long.Parse(value, CultureInfo.InvariantCulture));

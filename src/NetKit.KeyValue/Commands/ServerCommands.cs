@@ -334,7 +334,7 @@ internal static class ServerCommands
             [
                 "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                 "GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
-                "SET <directive> <value> [<directive> <value> ...]", "    Set the configuration <directive> to <value> (maxmemory, maxmemory-policy, requirepass, timeout, slowlog-*, appendfsync, hash-max-listpack-*, client-output-buffer-limit).",
+                "SET <directive> <value> [<directive> <value> ...]", "    Set the configuration <directive> to <value> (maxmemory, maxmemory-policy, requirepass, timeout, slowlog-*, appendfsync, hash-max-listpack-*, client-output-buffer-limit, notify-keyspace-events).",
                 "RESETSTAT", "    Accepted; statistics are not reset.",
                 "HELP", "    Print this help.",
             ]);
@@ -364,6 +364,7 @@ internal static class ServerCommands
             new("maxclients", options.MaxClients.ToString(CultureInfo.InvariantCulture)),
             new("maxmemory", database.Settings.MaxMemory.ToString(CultureInfo.InvariantCulture)),
             new("maxmemory-policy", database.Settings.MaxMemoryPolicy),
+            new("notify-keyspace-events", KeyspaceEvents.Format(database.Databases.Events.Flags)),
             new("port", port.ToString(CultureInfo.InvariantCulture)),
             new("proto-max-bulk-len", options.MaxBulkLength.ToString(CultureInfo.InvariantCulture)),
             new("replica-read-only", "yes"),

@@ -26,6 +26,9 @@ internal sealed class DatabaseSet
 
     public IKeyValueJournal? Journal { get; set; }
 
+    /// <summary>Keyspace notifications (notify-keyspace-events), for every database.</summary>
+    public KeyspaceEvents Events { get; } = new();
+
     public TimeProvider Time { get; }
 
     /// <summary>hash-max-listpack-entries: a hash with more fields is a hashtable. Read under the write lock.</summary>
