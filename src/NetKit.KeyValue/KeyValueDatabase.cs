@@ -29,6 +29,7 @@ public sealed class KeyValueDatabase : IDisposable
         Settings = new RuntimeSettings(Options);
         StartedAtMs = Store.NowMs;
         Pause = new ClientPause(Store.TimeProvider);
+        Databases.Pause = Pause;
         Databases.Events.Broker = PubSub;
         Databases.Events.Flags = KeyspaceEvents.TryParse(Options.NotifyKeyspaceEvents, out var events)
             ? events

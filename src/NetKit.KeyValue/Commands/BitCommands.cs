@@ -59,6 +59,12 @@ internal static class BitCommands
             value[byteIndex] = (byte)(on == 1 ? value[byteIndex] | mask : value[byteIndex] & ~mask);
             store.SetLocked(context[1], value, expiresAtMs: -1);
             store.Access.MadeAs(context[1], StringForm.Raw);
+            if (current.Length <= byteIndex || was != (on == 1))
+            {
+                // As Redis: only a bit that changed, or a string made or grown, is an event.
+                store.Notify(KeyspaceEventClass.String, "setbit"u8, context[1]);
+            }
+
             context.Reply.Integer(was ? 1 : 0);
         }
     }
@@ -351,7 +357,11 @@ internal static class BitCommands
             if (length == 0)
             {
                 // As Redis: an empty result deletes the destination.
-                store.RemoveLocked(context[2]);
+                if (store.RemoveLocked(context[2]))
+                {
+                    store.Notify(KeyspaceEventClass.Generic, "del"u8, context[2]);
+                }
+
                 context.Reply.Integer(0);
                 return;
             }
@@ -379,6 +389,7 @@ internal static class BitCommands
 
             store.SetLocked(context[2], result, expiresAtMs: 0);
             store.Access.MadeAs(context[2], StringForm.Raw);
+            store.Notify(KeyspaceEventClass.String, "set"u8, context[2]);
             context.Reply.Integer(length);
         }
     }

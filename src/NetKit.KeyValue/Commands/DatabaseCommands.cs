@@ -65,6 +65,8 @@ internal static class DatabaseCommands
             var form = source.Access.FormOf(context[1]);
             source.RemoveLocked(context[1]);
             destination.PutLocked(context[1], value, expiresAtMs, form);
+            source.Notify(KeyspaceEventClass.Generic, "move_from"u8, context[1]);
+            destination.Notify(KeyspaceEventClass.Generic, "move_to"u8, context[1]);
         }
 
         context.Reply.Integer(1);
@@ -155,6 +157,7 @@ internal static class DatabaseCommands
 
             // Strings are never changed in place, so both keys may share one; other types are copied.
             destination.PutLocked(context[2], value is HashValue hash ? hash.Clone() : value, expiresAtMs, source.Access.FormOf(context[1]));
+            destination.Notify(KeyspaceEventClass.Generic, "copy_to"u8, context[2]);
         }
 
         context.Reply.Integer(1);

@@ -114,10 +114,7 @@ internal static class DumpCommands
                 return;
             }
 
-            if (replace)
-            {
-                store.RemoveLocked(context[1]);
-            }
+            bool deleted = replace && store.RemoveLocked(context[1]);
 
             long now = store.NowMs;
             long expiresAtMs = ttl == 0 ? 0 : absolute ? ttl : ttl > long.MaxValue - now ? long.MaxValue : now + ttl;
@@ -126,6 +123,11 @@ internal static class DumpCommands
             {
                 store.PutLocked(context[1], value, expiresAtMs);
                 store.Access.Restored(context[1], now, idle, (int)frequency);
+                store.Notify(KeyspaceEventClass.Generic, "restore"u8, context[1]);
+            }
+            else if (deleted)
+            {
+                store.Notify(KeyspaceEventClass.Generic, "del"u8, context[1]);
             }
         }
 

@@ -69,6 +69,8 @@ internal static class HashCommands
             {
                 added += store.HashSetLocked(context[1], hash, context[i], context[i + 1]) ? 1 : 0;
             }
+
+            store.Notify(KeyspaceEventClass.Hash, "hset"u8, context[1]);
         }
 
         return true;
@@ -86,6 +88,7 @@ internal static class HashCommands
             }
 
             store.HashSetLocked(context[1], store.GetOrAddHashLocked(context[1]), context[2], context[3]);
+            store.Notify(KeyspaceEventClass.Hash, "hset"u8, context[1]);
         }
 
         context.Reply.Integer(1);
@@ -143,10 +146,25 @@ internal static class HashCommands
                 {
                     removed += store.HashDeleteLocked(context[1], hash, context[i]) ? 1 : 0;
                 }
+
+                NotifyRemoved(store, context[1], removed, hash);
             }
         }
 
         context.Reply.Integer(removed);
+    }
+
+    /// <summary>As Redis's HDEL: the fields' event, then the key's when the hash went with its last field.</summary>
+    private static void NotifyRemoved(KeyValueStore store, ReadOnlySpan<byte> key, long removed, HashValue hash)
+    {
+        if (removed > 0)
+        {
+            store.Notify(KeyspaceEventClass.Hash, "hdel"u8, key);
+            if (hash.Count == 0)
+            {
+                store.Notify(KeyspaceEventClass.Generic, "del"u8, key);
+            }
+        }
     }
 
     private static void HExists(ref CommandContext context)
@@ -256,6 +274,7 @@ internal static class HashCommands
             Span<byte> text = stackalloc byte[20];
             Utf8Formatter.TryFormat(result, text, out int length);
             store.HashSetLocked(context[1], exists ? hash : store.GetOrAddHashLocked(context[1]), context[2], text[..length]);
+            store.Notify(KeyspaceEventClass.Hash, "hincrby"u8, context[1]);
         }
 
         context.Reply.Integer(result);
@@ -296,6 +315,7 @@ internal static class HashCommands
 
             text = System.Text.Encoding.ASCII.GetBytes(result.Format());
             store.HashSetLocked(context[1], exists ? hash : store.GetOrAddHashLocked(context[1]), context[2], text);
+            store.Notify(KeyspaceEventClass.Hash, "hincrbyfloat"u8, context[1]);
         }
 
         context.Reply.Bulk(text);

@@ -41,6 +41,7 @@ internal static class KeyCommands
                 // Looked up first so that a key whose time ran out counts as expired, not as deleted.
                 if (store.ContainsKey(context[i]) && store.RemoveLocked(context[i]))
                 {
+                    store.Notify(KeyspaceEventClass.Generic, "del"u8, context[i]);
                     removed++;
                 }
             }
@@ -100,6 +101,8 @@ internal static class KeyCommands
             // The destination takes the source's expiry, or none: never keeps its own.
             store.PutLocked(context[2], value, expiresAtMs, store.Access.FormOf(context[1]));
             store.RemoveLocked(context[1]);
+            store.Notify(KeyspaceEventClass.Generic, "rename_from"u8, context[1]);
+            store.Notify(KeyspaceEventClass.Generic, "rename_to"u8, context[2]);
         }
 
         ReplyRenamed(reply, onlyIfNew, renamed: true);
@@ -224,10 +227,12 @@ internal static class KeyCommands
             {
                 // Also covers 0, which the store would read as "no expiry".
                 store.RemoveLocked(context[1]);
+                store.Notify(KeyspaceEventClass.Generic, "del"u8, context[1]);
             }
             else
             {
                 store.ExpireAtLocked(context[1], when);
+                store.Notify(KeyspaceEventClass.Generic, "expire"u8, context[1]);
             }
         }
 
@@ -273,6 +278,7 @@ internal static class KeyCommands
             if (store.GetExpiry(context[1]) > 0)
             {
                 cleared = store.ExpireAtLocked(context[1], 0);
+                store.Notify(KeyspaceEventClass.Generic, "persist"u8, context[1]);
             }
         }
 

@@ -21,6 +21,7 @@ internal static class LegacyStringCommands
             context.CountLookup(exists);
             // As Redis's setKey: the new value has no TTL.
             store.SetLocked(context[1], context[2], expiresAtMs: 0);
+            store.Notify(KeyspaceEventClass.String, "set"u8, context[1]);
             StringCommands.BulkOrNull(context.Reply, exists, old);
         }
     }

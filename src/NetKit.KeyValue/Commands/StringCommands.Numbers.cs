@@ -58,6 +58,7 @@ internal static partial class StringCommands
             Span<byte> digits = stackalloc byte[24];
             Utf8Formatter.TryFormat(result, digits, out int n);
             store.SetLocked(context[1], digits[..n], expiresAtMs: -1);
+            store.Notify(KeyspaceEventClass.String, "incrby"u8, context[1]);
         }
 
         context.Reply.Integer(result);
@@ -87,6 +88,7 @@ internal static partial class StringCommands
             text = Encoding.ASCII.GetBytes(result.Format());
             store.SetLocked(context[1], text, expiresAtMs: -1);
             store.Access.MadeAs(context[1], StringForm.NotInteger);
+            store.Notify(KeyspaceEventClass.String, "incrbyfloat"u8, context[1]);
         }
 
         context.Reply.Bulk(text);

@@ -32,6 +32,8 @@ internal static partial class StringCommands
 
                 StoreSpliced(store, context[1], current, current.Length, suffix, (int)length);
             }
+
+            store.Notify(KeyspaceEventClass.String, "append"u8, context[1]);
         }
 
         context.Reply.Integer(length);
@@ -114,6 +116,7 @@ internal static partial class StringCommands
 
             length = Math.Max(current.Length, offset + patch.Length);
             StoreSpliced(store, context[1], current, (int)offset, patch, (int)length, exists ? -1 : 0);
+            store.Notify(KeyspaceEventClass.String, "setrange"u8, context[1]);
         }
 
         context.Reply.Integer(length);

@@ -51,6 +51,7 @@ internal static partial class StringCommands
             }
 
             store.SetLocked(context[1], context[2], expiresAtMs: 0);
+            store.Notify(KeyspaceEventClass.String, "set"u8, context[1]);
         }
 
         context.Reply.Integer(1);
@@ -77,6 +78,8 @@ internal static partial class StringCommands
         lock (store.WriteLock)
         {
             store.SetLocked(context[1], context[3], expiresAtMs);
+            store.Notify(KeyspaceEventClass.String, "set"u8, context[1]);
+            store.Notify(KeyspaceEventClass.Generic, "expire"u8, context[1]);
         }
 
         context.Reply.Ok();
@@ -107,6 +110,7 @@ internal static partial class StringCommands
             if (hit)
             {
                 store.RemoveLocked(context[1]);
+                store.Notify(KeyspaceEventClass.Generic, "del"u8, context[1]);
             }
         }
 
@@ -155,10 +159,12 @@ internal static partial class StringCommands
 
                     // An EXAT/PXAT already past deletes the key, after its value has been read.
                     store.ExpireAtLocked(context[1], expiresAtMs);
+                    store.Notify(KeyspaceEventClass.Generic, store.TryPeekValue(context[1], out _) ? "expire"u8 : "del"u8, context[1]);
                 }
                 else if (persist && store.GetExpiry(context[1]) > 0)
                 {
                     store.ExpireAtLocked(context[1], 0);
+                    store.Notify(KeyspaceEventClass.Generic, "persist"u8, context[1]);
                 }
             }
         }
@@ -195,6 +201,7 @@ internal static partial class StringCommands
             for (int i = 1; i < context.Count; i += 2)
             {
                 store.SetLocked(context[i], context[i + 1], expiresAtMs: 0);
+                store.Notify(KeyspaceEventClass.String, "set"u8, context[i]);
             }
         }
 
@@ -224,6 +231,7 @@ internal static partial class StringCommands
             for (int i = 1; i < context.Count; i += 2)
             {
                 store.SetLocked(context[i], context[i + 1], expiresAtMs: 0);
+                store.Notify(KeyspaceEventClass.String, "set"u8, context[i]);
             }
         }
 

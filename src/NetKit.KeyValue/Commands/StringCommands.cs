@@ -98,6 +98,11 @@ internal static partial class StringCommands
             }
 
             store.SetLocked(context[1], context[2], keepTtl ? -1 : expiresAtMs);
+            store.Notify(KeyspaceEventClass.String, "set"u8, context[1]);
+            if (expiresAtMs != 0)
+            {
+                store.Notify(KeyspaceEventClass.Generic, "expire"u8, context[1]);
+            }
             if (get)
             {
                 BulkOrNull(context.Reply, exists, old);

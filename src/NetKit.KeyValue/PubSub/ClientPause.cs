@@ -21,6 +21,12 @@ internal sealed class ClientPause : IDisposable
     /// <summary>True while a pause may be on (its end may have passed without its timer having fired yet).</summary>
     public bool Active => _mode != PauseMode.None;
 
+    /// <summary>
+    /// True while a pause is on, whatever its mode: as Redis 7, keys past their time then read as missing but are
+    /// neither deleted nor logged, so nothing is written while writes are held.
+    /// </summary>
+    public bool SuspendsExpiry => _mode != PauseMode.None && NowMs() < Volatile.Read(ref _endMs);
+
     /// <summary>Clients holding a command now (INFO's blocked_clients).</summary>
     public int HeldCount => Volatile.Read(ref _heldCount);
 

@@ -26,6 +26,9 @@ internal sealed class DatabaseSet
 
     public IKeyValueJournal? Journal { get; set; }
 
+    /// <summary>CLIENT PAUSE, which suspends expiry while it is on; null for a store without a server.</summary>
+    public ClientPause? Pause { get; set; }
+
     /// <summary>Keyspace notifications (notify-keyspace-events), for every database.</summary>
     public KeyspaceEvents Events { get; } = new();
 

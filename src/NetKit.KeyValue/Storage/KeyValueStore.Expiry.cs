@@ -42,7 +42,7 @@ public sealed partial class KeyValueStore
     /// </summary>
     public int SweepExpired(int maxChecks)
     {
-        if (NoExpiries)
+        if (NoExpiries || _set.Pause?.SuspendsExpiry == true)
         {
             return 0;
         }
@@ -66,6 +66,7 @@ public sealed partial class KeyValueStore
                 {
                     DropLocked(key);
                     Interlocked.Increment(ref _expiredKeys);
+                    Notify(KeyspaceEventClass.Expired, "expired"u8, key);
                     removed++;
                 }
             }
@@ -79,12 +80,18 @@ public sealed partial class KeyValueStore
 
     private void ExpireNow(ReadOnlySpan<byte> key)
     {
+        if (_set.Pause?.SuspendsExpiry == true)
+        {
+            return;
+        }
+
         lock (WriteLock)
         {
             // Checked again under the lock: a SET may have revived the key meanwhile.
             if (IsExpired(key) && DropLocked(key))
             {
                 Interlocked.Increment(ref _expiredKeys);
+                Notify(KeyspaceEventClass.Expired, "expired"u8, key);
             }
         }
     }

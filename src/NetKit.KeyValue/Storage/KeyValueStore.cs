@@ -221,6 +221,12 @@ public sealed partial class KeyValueStore
     /// 0 = no expiry, -1 = keep the key's current expiry. Caller holds <see cref="WriteLock"/>.</summary>
     public void SetLocked(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expiresAtMs)
     {
+        if (!NoExpiries && IsExpired(key))
+        {
+            // As Redis's lookupKeyWrite: a key whose time ran out is expired (and said so) before it is replaced.
+            ExpireNow(key);
+        }
+
         long keepAt = 0;
         if (expiresAtMs < 0)
         {
@@ -256,6 +262,8 @@ public sealed partial class KeyValueStore
     /// holds <see cref="WriteLock"/>.</summary>
     internal void PutLocked(ReadOnlySpan<byte> key, object value, long expiresAtMs, StringForm form = StringForm.ByContent)
     {
+        // The key is made anew, whatever it held (a "new" event, as Redis's dbDelete then dbAdd).
+        DropLocked(key);
         if (value is byte[] bytes)
         {
             SetLocked(key, bytes, expiresAtMs);
@@ -263,7 +271,6 @@ public sealed partial class KeyValueStore
             return;
         }
 
-        DropLocked(key);
         _valuesBySpan[key] = value;
         Interlocked.Add(ref _usedBytes, key.Length + StoredValues.SizeOf(value) + PerKeyOverhead);
         Created(key);
@@ -377,6 +384,8 @@ public sealed partial class KeyValueStore
         {
             Access.Created(storedKey, NowMs);
         }
+
+        Notify(KeyspaceEventClass.New, "new"u8, key);
     }
 
     /// <summary>Removes a key and its expiry without journaling (expiry is derived from absolute times on replay).</summary>
