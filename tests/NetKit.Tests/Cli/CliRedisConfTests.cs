@@ -27,6 +27,7 @@ public sealed class CliRedisConfTests : IDisposable
             timeout 300
             save 900 1
             daemonize no
+            notify-keyspace-events KEx
             """);
         using var server = NetkitProcess.Start("kv", "serve", "--redis-conf", conf);
         await server.WaitForListeningAsync(1);
@@ -41,6 +42,7 @@ public sealed class CliRedisConfTests : IDisposable
             Assert.Equal("300", settings["timeout"].Text);
             Assert.Equal("always", settings["appendfsync"].Text);
             Assert.Equal("yes", settings["appendonly"].Text);
+            Assert.Equal("xKE", settings["notify-keyspace-events"].Text);
         }
 
         server.Terminate();
@@ -59,21 +61,25 @@ public sealed class CliRedisConfTests : IDisposable
             port 1
             maxmemory 2mb
             databases 8
+            notify-keyspace-events KEA
             """);
         using var server = NetkitProcess.StartWithEnvironment(new Dictionary<string, string> { ["NETKIT_KV__DATABASES"] = "3" },
-            "--log-level", "warning", "kv", "serve", "--redis-conf", conf, "--bind", "127.0.0.1:0", "--maxmemory", "1mb");
+            "--log-level", "warning", "kv", "serve", "--redis-conf", conf, "--bind", "127.0.0.1:0", "--maxmemory", "1mb",
+            "--notify-keyspace-events", "Ex");
         await server.WaitForListeningAsync(1);
 
         await using var client = await RespTestClient.ConnectAsync(server.Port);
         var settings = (await client.CallAsync("CONFIG", "GET", "*")).AsMap();
         Assert.Equal("1048576", settings["maxmemory"].Text);
         Assert.Equal("3", settings["databases"].Text);
+        Assert.Equal("xE", settings["notify-keyspace-events"].Text);
     }
 
     [Theory]
     [InlineData("maxmemory lots", "netkit: invalid maxmemory 'lots' in FILE line 1: expected bytes from 0 up")]
     [InlineData("port 1 2", "netkit: FILE:1: 'port' takes one argument, not 2")]
     [InlineData("requirepass \"open", "netkit: FILE:1: unbalanced quotes")]
+    [InlineData("notify-keyspace-events KQ", "netkit: invalid notify-keyspace-events 'KQ' in FILE line 1: expected Redis's event classes, letters of Ag$lshzxeKEtmdn (KEA: every event on both channels)")]
     [InlineData("appendonly maybe", "netkit: invalid appendonly 'maybe' in FILE line 1: expected yes or no")]
     public async Task A_bad_directive_is_one_line_naming_the_line_with_exit_2(string line, string expected)
     {
