@@ -192,7 +192,8 @@ public sealed partial class KeyValueProtocol
             return false;
         }
 
-        if (TransactionCommands.RefusedOverMaxMemory(spec, Session.Transaction.InMulti) && _database.IsOverMaxMemory)
+        if (TransactionCommands.RefusedOverMaxMemory(spec, Session.Transaction.InMulti) && _database.IsOverMaxMemory
+            && !MemoryEviction.EvictToFit(_database))
         {
             reply.Error("OOM command not allowed when used memory > 'maxmemory'."u8);
             return false;

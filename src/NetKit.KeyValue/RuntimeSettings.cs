@@ -10,7 +10,8 @@ namespace NetKit.KeyValue;
 /// </summary>
 internal sealed class RuntimeSettings
 {
-    /// <summary>Redis's policy names; kv never evicts, so the policy only chooses what is tracked (LRU or LFU).</summary>
+    /// <summary>Redis's policy names: what eviction removes first over maxmemory (see <see cref="MemoryEviction"/>), and
+    /// what is tracked (LRU or LFU).</summary>
     public static readonly string[] Policies =
         ["noeviction", "allkeys-lru", "volatile-lru", "allkeys-lfu", "volatile-lfu", "allkeys-random", "volatile-random", "volatile-ttl"];
 

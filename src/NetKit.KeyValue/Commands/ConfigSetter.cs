@@ -63,6 +63,9 @@ internal static class ConfigSetter
             change(database.Settings);
         }
 
+        // As Redis: a lower limit (or a policy that may now evict) is applied at once, not at the next write.
+        MemoryEviction.EvictToFit(database);
+
         reply.Ok();
     }
 

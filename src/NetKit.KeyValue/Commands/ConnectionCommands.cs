@@ -263,7 +263,7 @@ internal static class ConnectionCommands
         }
         else if ((context.Is(1, "NO-EVICT"u8) || context.Is(1, "NO-TOUCH"u8)) && RequireArity(ref context, 3))
         {
-            // Nothing is evicted and nothing tracks access time here, so both switches are no-ops.
+            // Accepted for the clients that send them; kv keeps no per-client exemption from eviction or access tracking.
             if (context.Is(2, "ON"u8) || context.Is(2, "OFF"u8))
             {
                 reply.Ok();
@@ -287,7 +287,7 @@ internal static class ConnectionCommands
                 "SETNAME <name>", "    Assign the name <name> to the current connection.",
                 "REPLY (ON|OFF|SKIP)", "    Control the replies sent to the current connection.",
                 "SETINFO <LIB-NAME|LIB-VER> <value>", "    Accepted for client libraries; not stored.",
-                "NO-EVICT (ON|OFF)", "    Accepted; nothing is ever evicted.",
+                "NO-EVICT (ON|OFF)", "    Accepted; this client's commands may still evict.",
                 "NO-TOUCH (ON|OFF)", "    Accepted; access times are not tracked.",
                 "HELP", "    Print this help.",
             ];

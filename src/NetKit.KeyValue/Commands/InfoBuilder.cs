@@ -96,7 +96,7 @@ internal static class InfoBuilder
                     // database never sees them; they are counted in the netkit.connections.rejected metric.
                     lines.Add("rejected_connections", 0);
                     lines.Add("expired_keys", database.Databases.ExpiredKeys);
-                    lines.Add("evicted_keys", 0);
+                    lines.Add("evicted_keys", database.Databases.EvictedKeys);
                     lines.Add("keyspace_hits", database.KeyspaceHits);
                     lines.Add("keyspace_misses", database.KeyspaceMisses);
                     lines.Add("pubsub_channels", database.PubSub.ChannelCount);

@@ -127,7 +127,7 @@ internal static class TransactionCommands
 
         // Redis judges EXEC as deny-oom when anything it queued is, before anything else (its processCommand
         // refuses it before execCommand runs), and discards the transaction with that reason.
-        if (context.Database.IsOverMaxMemory && transaction.Queued.Exists(QueuedDenyOom))
+        if (context.Database.IsOverMaxMemory && transaction.Queued.Exists(QueuedDenyOom) && !MemoryEviction.EvictToFit(context.Database))
         {
             Finish(ref context);
             reply.Error("EXECABORT Transaction discarded because of: OOM command not allowed when used memory > 'maxmemory'."u8);

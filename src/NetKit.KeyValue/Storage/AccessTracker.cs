@@ -103,6 +103,10 @@ internal sealed class AccessTracker
     public long IdleSeconds(ReadOnlySpan<byte> key, long nowMs) =>
         _bySpan.TryGetValue(key, out AccessStamp? stamp) ? Math.Max(0, nowMs - stamp.LastAccessMs) / 1000 : 0;
 
+    /// <summary>Milliseconds since the key was last accessed (eviction's LRU); 0 for an unknown key.</summary>
+    public long IdleMs(ReadOnlySpan<byte> key, long nowMs) =>
+        _bySpan.TryGetValue(key, out AccessStamp? stamp) ? Math.Max(0, nowMs - stamp.LastAccessMs) : 0;
+
     /// <summary>The key's counter after decay (OBJECT FREQ, as Redis's LFUDecrAndReturn).</summary>
     public int Frequency(ReadOnlySpan<byte> key, long nowMs) =>
         _bySpan.TryGetValue(key, out AccessStamp? stamp) ? Decayed(stamp, nowMs / 60_000) : AccessStamp.InitialCounter;

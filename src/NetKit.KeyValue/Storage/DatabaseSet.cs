@@ -62,6 +62,9 @@ internal sealed class DatabaseSet
         }
     }
 
+    /// <summary>Keys evicted from every database.</summary>
+    public long EvictedKeys => _databases.Sum(database => database.EvictedKeys);
+
     /// <summary>Keys expired in every database.</summary>
     public long ExpiredKeys => _databases.Sum(database => database.ExpiredKeys);
 
