@@ -73,6 +73,7 @@ internal sealed class CommandTable
         PubSubCommands.Register(table);
         MonitorCommand.Register(table);
         ResetCommand.Register(table);
+        SaveCommands.Register(table);
         return table;
     }
 }

@@ -251,11 +251,10 @@ internal static class InfoBuilder
             lines.Add(key, value);
         }
 
-        // No snapshots: the rdb fields say so for tools that look for them.
-        if (!Has("rdb_bgsave_in_progress"))
+        // A save is a log rewrite (see SaveCommands): the rdb fields, for tools that look for them, say so.
+        foreach (var (key, value) in SaveCommands.InfoFields(database))
         {
-            lines.Add("rdb_bgsave_in_progress", 0);
-            lines.Add("rdb_last_bgsave_status", "ok");
+            lines.Add(key, value);
         }
     }
 

@@ -311,6 +311,7 @@ public sealed partial class AppendOnlyLog
             PersistenceMetrics.Rewrites.Add(1);
             _lastRewriteMs = (long)Stopwatch.GetElapsedTime(result.Started).TotalMilliseconds;
             _lastRewriteOk = true;
+            NoteRewriteSucceeded();
             lock (_gate)
             {
                 _rewriting = false;
