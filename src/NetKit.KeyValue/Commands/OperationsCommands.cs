@@ -200,6 +200,7 @@ internal static class OperationsCommands
 
         long? id = null;
         string? addr = null, laddr = null;
+        bool? pubsub = null;
         bool skipMe = true;
         for (int i = 2; i < context.Count; i += 2)
         {
@@ -242,9 +243,14 @@ internal static class OperationsCommands
                     return;
                 }
 
-                if (!value.Equals("normal", StringComparison.OrdinalIgnoreCase))
+                if (value.Equals("normal", StringComparison.OrdinalIgnoreCase) || value.Equals("pubsub", StringComparison.OrdinalIgnoreCase))
                 {
-                    // Every kv client is a normal one.
+                    // As Redis's getClientType: a subscribed client is pubsub, any other (a monitor too) normal.
+                    pubsub = value.Equals("pubsub", StringComparison.OrdinalIgnoreCase);
+                }
+                else
+                {
+                    // kv has no master or replicas.
                     addr = "\0none";
                 }
             }
@@ -266,7 +272,8 @@ internal static class OperationsCommands
         var self = context.Session;
         var targets = database.Clients.Where(c =>
             (id is null || c.Id == id) && (addr is null || c.RemoteEndPoint?.ToString() == addr)
-            && (laddr is null || c.LocalEndPoint?.ToString() == laddr) && !(skipMe && c == self)).ToList();
+            && (laddr is null || c.LocalEndPoint?.ToString() == laddr) && (pubsub is null || c.PubSub.IsSubscribed == pubsub)
+            && !(skipMe && c == self)).ToList();
         reply.Integer(targets.Count);
         foreach (var target in targets)
         {
