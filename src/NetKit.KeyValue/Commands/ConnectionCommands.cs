@@ -187,7 +187,8 @@ internal static class ConnectionCommands
         }
         else if (context.Is(2, "SKIP"u8))
         {
-            if (session.Replies == ReplySwitch.On)
+            // As Redis: a SKIP while OFF does nothing; one while skipping (its own reply dropped) skips the next.
+            if (session.Replies != ReplySwitch.Off)
             {
                 session.Replies = ReplySwitch.SkipNext;
             }
@@ -372,7 +373,7 @@ internal static class ConnectionCommands
     /// <summary>True (after writing the arity error) for a known subcommand called with the wrong number of arguments.</summary>
     private static bool IsKnownClientSubcommand(ref CommandContext context)
     {
-        ReadOnlySpan<string> known = ["ID", "KILL", "GETNAME", "SETNAME", "INFO", "SETINFO", "NO-EVICT", "NO-TOUCH", "HELP", "PAUSE", "UNPAUSE"];
+        ReadOnlySpan<string> known = ["ID", "KILL", "GETNAME", "SETNAME", "INFO", "SETINFO", "NO-EVICT", "NO-TOUCH", "HELP", "PAUSE", "UNPAUSE", "REPLY"];
         foreach (string name in known)
         {
             if (context.Is(1, Encoding.ASCII.GetBytes(name)))
