@@ -154,7 +154,7 @@ internal static class DatabaseCommands
             }
 
             // Strings are never changed in place, so both keys may share one; other types are copied.
-            destination.PutLocked(context[2], value is HashValue hash ? hash.Clone() : value, expiresAtMs, source.Access.FormOf(context[1]));
+            destination.PutLocked(context[2], value switch { HashValue hash => hash.Clone(), SetValue set => set.Clone(), _ => value }, expiresAtMs, source.Access.FormOf(context[1]));
         }
 
         context.Reply.Integer(1);

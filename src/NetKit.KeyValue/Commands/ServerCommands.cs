@@ -372,6 +372,7 @@ internal static class ServerCommands
             // refused before AUTH, so only someone who knows it can read it).
             new("requirepass", database.Settings.RequirePass ?? string.Empty),
             new("save", string.Empty),
+            new("set-max-intset-entries", database.Databases.SetMaxIntsetEntries.ToString(CultureInfo.InvariantCulture)),
             new("slave-read-only", "yes"),
             new("slowlog-log-slower-than", database.Settings.SlowlogSlowerThan.ToString(CultureInfo.InvariantCulture)),
             new("slowlog-max-len", database.Settings.SlowlogMaxLength.ToString(CultureInfo.InvariantCulture)),
