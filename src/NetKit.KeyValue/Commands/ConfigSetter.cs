@@ -16,7 +16,7 @@ internal static class ConfigSetter
         "maxmemory", "maxmemory-policy", "requirepass", "timeout", "slowlog-log-slower-than", "slowlog-max-len", "appendfsync",
         "hash-max-listpack-entries", "hash-max-listpack-value", "hash-max-ziplist-entries", "hash-max-ziplist-value", "client-output-buffer-limit",
         "notify-keyspace-events",
-        "set-max-intset-entries",
+        "set-max-intset-entries", "save",
     ];
 
     /// <param name="known">Every setting CONFIG GET reports, so a known immutable one gets its own error.</param>
@@ -81,6 +81,8 @@ internal static class ConfigSetter
             : "argument(s) must be one of the following: everysec, always, no",
         "hash-max-listpack-entries" => Range(value, 0, long.MaxValue),
         "set-max-intset-entries" => Range(value, 0, long.MaxValue),
+        // kv takes no RDB snapshots: "no save points" is what it already does, any other is refused.
+        "save" => string.IsNullOrWhiteSpace(value) ? null : "kv takes no RDB snapshots (its persistence is the append-only log)",
         "hash-max-listpack-value" => TryMemory(value, out _) ? null : "argument must be a memory value",
         "client-output-buffer-limit" => ClientOutputLimits.TryParse(value, ClientOutputLimits.Default, allowShortForm: false, out _, out string? error) ? null : error,
         "notify-keyspace-events" => KeyspaceEvents.TryParse(value, out _) ? null : KeyspaceEvents.InvalidFlagsError,
