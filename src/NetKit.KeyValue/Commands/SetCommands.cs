@@ -29,10 +29,19 @@ internal static class SetCommands
         SetAlgebraCommands.Register(table);
     }
 
-    /// <summary>Writes every member of <paramref name="set"/> as an array (an empty one for null).</summary>
-    internal static void WriteMembers(ReplyWriter reply, SetValue? set)
+    /// <summary>Writes every member of <paramref name="set"/> (none for null): a RESP3 set, as Redis answers
+    /// SMEMBERS, SINTER, SUNION, SDIFF and SPOP with a count, or (<paramref name="asArray"/>) an array, as SRANDMEMBER.</summary>
+    internal static void WriteMembers(ReplyWriter reply, SetValue? set, bool asArray = false)
     {
-        reply.ArrayHeader(set?.Count ?? 0);
+        if (asArray)
+        {
+            reply.ArrayHeader(set?.Count ?? 0);
+        }
+        else
+        {
+            reply.SetHeader(set?.Count ?? 0);
+        }
+
         for (int i = 0; i < (set?.Count ?? 0); i++)
         {
             set!.WriteMember(reply, i);

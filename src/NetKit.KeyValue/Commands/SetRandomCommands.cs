@@ -42,7 +42,7 @@ internal static class SetRandomCommands
             {
                 if (context.Count == 3)
                 {
-                    reply.ArrayHeader(0);
+                    reply.SetHeader(0);
                 }
                 else
                 {
@@ -68,7 +68,7 @@ internal static class SetRandomCommands
                 return;
             }
 
-            reply.ArrayHeader((int)count);
+            reply.SetHeader((int)count);
             for (long i = 0; i < count; i++)
             {
                 // A hashtable's member array outlives its removal (stored arrays are never changed), so the
@@ -141,7 +141,7 @@ internal static class SetRandomCommands
             }
             else if (count >= set.Count)
             {
-                SetCommands.WriteMembers(reply, set);
+                SetCommands.WriteMembers(reply, set, asArray: true);
             }
             else
             {

@@ -98,6 +98,23 @@ public class SetCommandTests
     }
 
     [Fact]
+    public void Resp3GetsSetRepliesWhereRedisSendsThem()
+    {
+        using var kv = new RespCommandRunner();
+        kv.Run("HELLO", "3");
+        kv.Run("SADD", "s", "2", "1");
+        Assert.Equal("~2\r\n$1\r\n1\r\n$1\r\n2\r\n", kv.Run("SMEMBERS", "s"));
+        Assert.Equal("~2\r\n$1\r\n1\r\n$1\r\n2\r\n", kv.Run("SUNION", "s", "missing"));
+        Assert.Equal("~0\r\n", kv.Run("SINTER", "s", "missing"));
+        Assert.Equal("~0\r\n", kv.Run("SPOP", "missing", "2"));
+        Assert.Equal("_\r\n", kv.Run("SPOP", "missing"));
+        // SRANDMEMBER's count replies stay arrays, as in Redis 7.0.
+        Assert.Equal("*2\r\n$1\r\n1\r\n$1\r\n2\r\n", kv.Run("SRANDMEMBER", "s", "5"));
+        Assert.Equal("*1\r\n:1\r\n", kv.Run("SMISMEMBER", "s", "1"));
+        Assert.Equal("~2\r\n$1\r\n1\r\n$1\r\n2\r\n", kv.Run("SPOP", "s", "2"));
+    }
+
+    [Fact]
     public void TheAlgebraAndItsStores()
     {
         using var kv = new RespCommandRunner();
