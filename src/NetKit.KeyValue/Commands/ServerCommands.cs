@@ -334,7 +334,7 @@ internal static class ServerCommands
             [
                 "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                 "GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
-                "SET <directive> <value> [<directive> <value> ...]", "    Set the configuration <directive> to <value> (maxmemory, maxmemory-policy, requirepass, timeout, slowlog-*, appendfsync, hash-max-listpack-*, client-output-buffer-limit, notify-keyspace-events).",
+                "SET <directive> <value> [<directive> <value> ...]", "    Set the configuration <directive> to <value> (maxmemory, maxmemory-policy, requirepass, timeout, slowlog-*, appendfsync, hash-max-listpack-*, set-max-intset-entries, client-output-buffer-limit, notify-keyspace-events).",
                 "RESETSTAT", "    Accepted; statistics are not reset.",
                 "HELP", "    Print this help.",
             ]);

@@ -32,11 +32,11 @@ internal static class SetAlgebraCommands
 
     private static void SDiff(ref CommandContext context) => Reply(ref context, Operation.Diff);
 
-    private static void SInterStore(ref CommandContext context) => Store(ref context, Operation.Inter);
+    private static void SInterStore(ref CommandContext context) => Store(ref context, Operation.Inter, "sinterstore"u8);
 
-    private static void SUnionStore(ref CommandContext context) => Store(ref context, Operation.Union);
+    private static void SUnionStore(ref CommandContext context) => Store(ref context, Operation.Union, "sunionstore"u8);
 
-    private static void SDiffStore(ref CommandContext context) => Store(ref context, Operation.Diff);
+    private static void SDiffStore(ref CommandContext context) => Store(ref context, Operation.Diff, "sdiffstore"u8);
 
     private static void Reply(ref CommandContext context, Operation operation)
     {
@@ -48,7 +48,7 @@ internal static class SetAlgebraCommands
         }
     }
 
-    private static void Store(ref CommandContext context, Operation operation)
+    private static void Store(ref CommandContext context, Operation operation, ReadOnlySpan<byte> eventName)
     {
         var store = context.Store;
         long count;
@@ -58,12 +58,17 @@ internal static class SetAlgebraCommands
             var result = Compute(operation, sets, store.Databases.SetMaxIntsetEntries);
             if (result is null || result.Count == 0)
             {
-                store.RemoveLocked(context[1]);
+                if (store.RemoveLocked(context[1]))
+                {
+                    store.Notify(KeyspaceEventClass.Generic, "del"u8, context[1]);
+                }
+
                 count = 0;
             }
             else
             {
                 store.PutLocked(context[1], result, expiresAtMs: 0);
+                store.Notify(KeyspaceEventClass.Set, eventName, context[1]);
                 count = result.Count;
             }
         }

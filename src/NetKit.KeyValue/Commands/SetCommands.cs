@@ -48,6 +48,21 @@ internal static class SetCommands
         }
     }
 
+    /// <summary>Redis's events after members left a set: <paramref name="eventName"/>, then "del" when the set is
+    /// gone with its last member.</summary>
+    internal static void NotifyRemoved(KeyValueStore store, ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> key, SetValue set, bool removed)
+    {
+        if (removed)
+        {
+            store.Notify(KeyspaceEventClass.Set, eventName, key);
+        }
+
+        if (set.Count == 0)
+        {
+            store.Notify(KeyspaceEventClass.Generic, "del"u8, key);
+        }
+    }
+
     private static void SAdd(ref CommandContext context)
     {
         var store = context.Store;
@@ -58,6 +73,11 @@ internal static class SetCommands
             for (int i = 2; i < context.Count; i++)
             {
                 added += store.SetAddLocked(context[1], set, context[i]) ? 1 : 0;
+            }
+
+            if (added > 0)
+            {
+                store.Notify(KeyspaceEventClass.Set, "sadd"u8, context[1]);
             }
         }
 
@@ -76,6 +96,8 @@ internal static class SetCommands
                 {
                     removed += store.SetRemoveLocked(context[1], set, context[i]) ? 1 : 0;
                 }
+
+                NotifyRemoved(store, "srem"u8, context[1], set, removed > 0);
             }
         }
 
@@ -156,7 +178,11 @@ internal static class SetCommands
                 return;
             }
 
-            store.SetAddLocked(context[2], destinationExists ? destination : store.GetOrAddSetLocked(context[2]), context[3]);
+            NotifyRemoved(store, "srem"u8, context[1], source, removed: true);
+            if (store.SetAddLocked(context[2], destinationExists ? destination : store.GetOrAddSetLocked(context[2]), context[3]))
+            {
+                store.Notify(KeyspaceEventClass.Set, "sadd"u8, context[2]);
+            }
         }
 
         reply.Integer(1);

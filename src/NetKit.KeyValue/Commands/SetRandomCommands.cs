@@ -57,14 +57,23 @@ internal static class SetRandomCommands
                 var member = set.MemberAt(Random.Shared.Next(set.Count), scratch);
                 reply.Bulk(member);
                 store.SetRemoveLocked(context[1], set, member);
+                SetCommands.NotifyRemoved(store, "spop"u8, context[1], set, removed: true);
                 return;
             }
 
+            if (count == 0)
+            {
+                reply.SetHeader(0);
+                return;
+            }
+
+            store.Notify(KeyspaceEventClass.Set, "spop"u8, context[1]);
             if (count >= set.Count)
             {
                 // The whole set: one DEL in the log rather than a record per member, as Redis propagates it.
                 SetCommands.WriteMembers(reply, set);
                 store.RemoveLocked(context[1]);
+                store.Notify(KeyspaceEventClass.Generic, "del"u8, context[1]);
                 return;
             }
 
