@@ -16,6 +16,7 @@ internal static class ConfigSetter
         "maxmemory", "maxmemory-policy", "requirepass", "timeout", "slowlog-log-slower-than", "slowlog-max-len", "appendfsync",
         "hash-max-listpack-entries", "hash-max-listpack-value", "hash-max-ziplist-entries", "hash-max-ziplist-value", "client-output-buffer-limit",
         "notify-keyspace-events",
+        "set-max-intset-entries", "save",
     ];
 
     /// <param name="known">Every setting CONFIG GET reports, so a known immutable one gets its own error.</param>
@@ -82,6 +83,9 @@ internal static class ConfigSetter
         "appendfsync" => FsyncPolicyNames.TryParse(value.ToLowerInvariant(), out _) ? null
             : "argument(s) must be one of the following: everysec, always, no",
         "hash-max-listpack-entries" => Range(value, 0, long.MaxValue),
+        "set-max-intset-entries" => Range(value, 0, long.MaxValue),
+        // kv takes no RDB snapshots: "no save points" is what it already does, any other is refused.
+        "save" => string.IsNullOrWhiteSpace(value) ? null : "kv takes no RDB snapshots (its persistence is the append-only log)",
         "hash-max-listpack-value" => TryMemory(value, out _) ? null : "argument must be a memory value",
         "client-output-buffer-limit" => ClientOutputLimits.TryParse(value, ClientOutputLimits.Default, allowShortForm: false, out _, out string? error) ? null : error,
         "notify-keyspace-events" => KeyspaceEvents.TryParse(value, out _) ? null : KeyspaceEvents.InvalidFlagsError,
@@ -147,6 +151,13 @@ internal static class ConfigSetter
             case "notify-keyspace-events":
                 KeyspaceEvents.TryParse(value, out var events);
                 database.Databases.Events.Flags = events;
+                break;
+            case "set-max-intset-entries":
+                lock (database.Databases.WriteLock)
+                {
+                    database.Databases.SetMaxIntsetEntries = long.Parse(value, CultureInfo.InvariantCulture);
+                }
+
                 break;
             case "slowlog-max-len":
                 settings.SlowlogMaxLength = (int)Math.Min(int.MaxValue, long.Parse(value, CultureInfo.InvariantCulture));

@@ -108,7 +108,7 @@ internal static class DumpCommands
             }
 
             var databases = store.Databases;
-            if (!RdbPayload.TryRead(context[3], databases.HashMaxListpackEntries, databases.HashMaxListpackValue, out object value))
+            if (!RdbPayload.TryRead(context[3], databases.HashMaxListpackEntries, databases.HashMaxListpackValue, out object value, databases.SetMaxIntsetEntries))
             {
                 reply.Error("ERR Bad data format"u8);
                 return;

@@ -334,7 +334,7 @@ internal static class ServerCommands
             [
                 "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                 "GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
-                "SET <directive> <value> [<directive> <value> ...]", "    Set the configuration <directive> to <value> (maxmemory, maxmemory-policy, requirepass, timeout, slowlog-*, appendfsync, hash-max-listpack-*, client-output-buffer-limit, notify-keyspace-events).",
+                "SET <directive> <value> [<directive> <value> ...]", "    Set the configuration <directive> to <value> (maxmemory, maxmemory-policy, requirepass, timeout, slowlog-*, appendfsync, hash-max-listpack-*, set-max-intset-entries, client-output-buffer-limit, notify-keyspace-events).",
                 "RESETSTAT", "    Accepted; statistics are not reset.",
                 "HELP", "    Print this help.",
             ]);
@@ -372,6 +372,7 @@ internal static class ServerCommands
             // refused before AUTH, so only someone who knows it can read it).
             new("requirepass", database.Settings.RequirePass ?? string.Empty),
             new("save", string.Empty),
+            new("set-max-intset-entries", database.Databases.SetMaxIntsetEntries.ToString(CultureInfo.InvariantCulture)),
             new("slave-read-only", "yes"),
             new("slowlog-log-slower-than", database.Settings.SlowlogSlowerThan.ToString(CultureInfo.InvariantCulture)),
             new("slowlog-max-len", database.Settings.SlowlogMaxLength.ToString(CultureInfo.InvariantCulture)),

@@ -204,6 +204,12 @@ public sealed partial class AppendOnlyLog
             return;
         }
 
+        if (value is SetValue set)
+        {
+            WriteSnapshotSet(chunk, database, key, set, expiresAtMs);
+            return;
+        }
+
         if (value is HashValue hash)
         {
             KeyValuePair<byte[], byte[]>[] fields;
@@ -228,6 +234,30 @@ public sealed partial class AppendOnlyLog
             {
                 chunk.WriteExpireAt(key, expiresAtMs);
             }
+        }
+    }
+
+    private static void WriteSnapshotSet(LogBuffer chunk, KeyValueStore database, byte[] key, SetValue set, long expiresAtMs)
+    {
+        byte[][] members;
+        lock (database.WriteLock)
+        {
+            members = set.Snapshot();
+        }
+
+        if (members.Length == 0)
+        {
+            return;
+        }
+
+        for (int i = 0; i < members.Length; i += FieldsPerRecord)
+        {
+            chunk.WriteSetAdd(key, members.AsSpan(i, Math.Min(FieldsPerRecord, members.Length - i)));
+        }
+
+        if (expiresAtMs > 0)
+        {
+            chunk.WriteExpireAt(key, expiresAtMs);
         }
     }
 

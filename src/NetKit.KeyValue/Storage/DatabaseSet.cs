@@ -40,6 +40,9 @@ internal sealed class DatabaseSet
     /// <summary>hash-max-listpack-value: a hash with a longer field or value is a hashtable.</summary>
     public long HashMaxListpackValue { get; set; } = HashValue.ListpackMaxValue;
 
+    /// <summary>set-max-intset-entries: a set of more integers is a hashtable.</summary>
+    public long SetMaxIntsetEntries { get; set; } = SetValue.IntsetMaxEntries;
+
     public int Count => _databases.Length;
 
     /// <summary>Database <paramref name="index"/> as it is now (SWAPDB moves them).</summary>

@@ -30,6 +30,12 @@ public interface IKeyValueJournal
     /// <summary>The field was removed from the hash; a hash left empty no longer exists.</summary>
     void RecordHashDelete(int database, ReadOnlySpan<byte> key, ReadOnlySpan<byte> field);
 
+    /// <summary>The set at <paramref name="key"/> (created if missing) now holds <paramref name="member"/>.</summary>
+    void RecordSetAdd(int database, ReadOnlySpan<byte> key, ReadOnlySpan<byte> member);
+
+    /// <summary>The member was removed from the set; a set left empty no longer exists.</summary>
+    void RecordSetRemove(int database, ReadOnlySpan<byte> key, ReadOnlySpan<byte> member);
+
     /// <summary>The changes recorded until <see cref="EndTransaction"/> are one unit (EXEC, SWAPDB): a replay
     /// applies all of them or none.</summary>
     void BeginTransaction();

@@ -369,6 +369,14 @@ public sealed partial class KeyValueStore
                 }
 
                 break;
+            case SetValue set:
+                journal.RecordDelete(Index, key);
+                foreach (byte[] member in set.Members)
+                {
+                    journal.RecordSetAdd(Index, key, member);
+                }
+
+                break;
         }
 
         if (expiresAtMs > 0)

@@ -120,6 +120,12 @@ public class ExpiryTests
         public void RecordHashDelete(int database, ReadOnlySpan<byte> key, ReadOnlySpan<byte> field) =>
             Records.Add($"hdel {System.Text.Encoding.UTF8.GetString(key)} {System.Text.Encoding.UTF8.GetString(field)}");
 
+        public void RecordSetAdd(int database, ReadOnlySpan<byte> key, ReadOnlySpan<byte> member) =>
+            Records.Add($"sadd {System.Text.Encoding.UTF8.GetString(key)} {System.Text.Encoding.UTF8.GetString(member)}");
+
+        public void RecordSetRemove(int database, ReadOnlySpan<byte> key, ReadOnlySpan<byte> member) =>
+            Records.Add($"srem {System.Text.Encoding.UTF8.GetString(key)} {System.Text.Encoding.UTF8.GetString(member)}");
+
         public void BeginTransaction() => Records.Add("multi");
 
         public void EndTransaction() => Records.Add("exec");

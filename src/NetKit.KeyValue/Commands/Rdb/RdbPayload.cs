@@ -11,7 +11,7 @@ namespace NetKit.KeyValue;
 /// written with Redis's integer encodings but without LZF compression, hashes as plain RDB hashes; what
 /// Redis writes (LZF-compressed strings, listpack hashes) is read as well.
 /// </summary>
-internal static class RdbPayload
+internal static partial class RdbPayload
 {
     /// <summary>Redis 7.0's RDB_VERSION: a payload of a later version is refused.</summary>
     public const ushort Version = 10;
@@ -38,6 +38,9 @@ internal static class RdbPayload
                     WriteString(output, fieldValue);
                 }
 
+                break;
+            case SetValue set:
+                DumpSet(output, set);
                 break;
             default:
                 throw new ArgumentException("no RDB form for this value", nameof(value));
@@ -66,7 +69,8 @@ internal static class RdbPayload
 
     /// <summary>Reads the value of an intact payload: a string or a hash (made a hashtable past the given
     /// listpack limits); false for any other type, an empty or malformed value, or duplicate hash fields.</summary>
-    public static bool TryRead(ReadOnlySpan<byte> payload, long maxListpackEntries, long maxListpackValue, out object value)
+    public static bool TryRead(ReadOnlySpan<byte> payload, long maxListpackEntries, long maxListpackValue, out object value,
+        long maxIntsetEntries = SetValue.IntsetMaxEntries)
     {
         value = null!;
         var reader = new Reader(payload[..^10]);
@@ -127,6 +131,8 @@ internal static class RdbPayload
                 return true;
             }
 
+            case TypeSet or TypeSetIntset:
+                return TryReadSet(ref reader, type, maxIntsetEntries, out value);
             default:
                 return false;
         }

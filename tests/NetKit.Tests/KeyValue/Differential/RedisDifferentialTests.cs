@@ -12,7 +12,7 @@ namespace NetKit.Tests.KeyValue.Differential;
 /// clients — sent to redis-server and to NetKit, every reply compared byte for byte. Replies whose order is
 /// the dictionary's (HGETALL, KEYS...) are left out. Bounded: a few hundred commands per seed, a few seeds.
 /// </summary>
-public class RedisDifferentialTests
+public partial class RedisDifferentialTests
 {
     private const int Seeds = 20;
     private const int CommandsPerSeed = 400;
@@ -69,7 +69,7 @@ public class RedisDifferentialTests
         string F() => Fields[random.Next(Fields.Length)];
         string V() => Values[random.Next(Values.Length)];
         string Db() => random.Next(3).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return random.Next(39) switch
+        return random.Next(43) switch
         {
             0 or 1 => ["SET", K(), V()],
             2 or 3 => ["GET", K()],
@@ -104,6 +104,7 @@ public class RedisDifferentialTests
             35 => ["INCRBYFLOAT", K(), V()],
             36 => ["SETRANGE", K(), random.Next(4).ToString(System.Globalization.CultureInfo.InvariantCulture), V()],
             37 => ["OBJECT", "ENCODING", K()],
+            38 or 39 or 40 or 41 => NextSetCommand(random, K),
             _ => random.Next(8) == 0 ? ["FLUSHDB"] : ["HMSET", K(), F(), V()],
         };
     }

@@ -58,6 +58,14 @@ public sealed class FakeLog : IKeyValueLog
     {
     }
 
+    public void RecordSetAdd(int database, ReadOnlySpan<byte> key, ReadOnlySpan<byte> member)
+    {
+    }
+
+    public void RecordSetRemove(int database, ReadOnlySpan<byte> key, ReadOnlySpan<byte> member)
+    {
+    }
+
     public void BeginTransaction()
     {
     }
