@@ -16,6 +16,7 @@ internal static class ConfigSetter
         "maxmemory", "maxmemory-policy", "requirepass", "timeout", "slowlog-log-slower-than", "slowlog-max-len", "appendfsync",
         "hash-max-listpack-entries", "hash-max-listpack-value", "hash-max-ziplist-entries", "hash-max-ziplist-value", "client-output-buffer-limit",
         "notify-keyspace-events",
+        "zset-max-listpack-entries", "zset-max-listpack-value", "zset-max-ziplist-entries", "zset-max-ziplist-value",
     ];
 
     /// <param name="known">Every setting CONFIG GET reports, so a known immutable one gets its own error.</param>
@@ -80,6 +81,8 @@ internal static class ConfigSetter
             : "argument(s) must be one of the following: everysec, always, no",
         "hash-max-listpack-entries" => Range(value, 0, long.MaxValue),
         "hash-max-listpack-value" => TryMemory(value, out _) ? null : "argument must be a memory value",
+        "zset-max-listpack-entries" => Range(value, 0, long.MaxValue),
+        "zset-max-listpack-value" => TryMemory(value, out _) ? null : "argument must be a memory value",
         "client-output-buffer-limit" => ClientOutputLimits.TryParse(value, ClientOutputLimits.Default, allowShortForm: false, out _, out string? error) ? null : error,
         "notify-keyspace-events" => KeyspaceEvents.TryParse(value, out _) ? null : KeyspaceEvents.InvalidFlagsError,
         _ => "unsupported",
@@ -90,6 +93,8 @@ internal static class ConfigSetter
     {
         "hash-max-ziplist-entries" => "hash-max-listpack-entries",
         "hash-max-ziplist-value" => "hash-max-listpack-value",
+        "zset-max-ziplist-entries" => "zset-max-listpack-entries",
+        "zset-max-ziplist-value" => "zset-max-listpack-value",
         _ => name,
     };
 
@@ -144,6 +149,21 @@ internal static class ConfigSetter
             case "notify-keyspace-events":
                 KeyspaceEvents.TryParse(value, out var events);
                 database.Databases.Events.Flags = events;
+                break;
+            case "zset-max-listpack-entries":
+                lock (database.Databases.WriteLock)
+                {
+                    database.Databases.ZsetMaxListpackEntries = long.Parse(value, CultureInfo.InvariantCulture);
+                }
+
+                break;
+            case "zset-max-listpack-value":
+                TryMemory(value, out long longestMember);
+                lock (database.Databases.WriteLock)
+                {
+                    database.Databases.ZsetMaxListpackValue = longestMember;
+                }
+
                 break;
             case "slowlog-max-len":
                 settings.SlowlogMaxLength = (int)Math.Min(int.MaxValue, long.Parse(value, CultureInfo.InvariantCulture));

@@ -154,7 +154,13 @@ internal static class DatabaseCommands
             }
 
             // Strings are never changed in place, so both keys may share one; other types are copied.
-            destination.PutLocked(context[2], value is HashValue hash ? hash.Clone() : value, expiresAtMs, source.Access.FormOf(context[1]));
+            object copy = value switch
+            {
+                HashValue hash => hash.Clone(),
+                SortedSetValue sortedSet => sortedSet.Clone(),
+                _ => value,
+            };
+            destination.PutLocked(context[2], copy, expiresAtMs, source.Access.FormOf(context[1]));
         }
 
         context.Reply.Integer(1);

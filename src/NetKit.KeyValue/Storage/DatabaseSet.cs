@@ -37,6 +37,12 @@ internal sealed class DatabaseSet
     /// <summary>hash-max-listpack-value: a hash with a longer field or value is a hashtable.</summary>
     public long HashMaxListpackValue { get; set; } = HashValue.ListpackMaxValue;
 
+    /// <summary>zset-max-listpack-entries: a sorted set with more members is a skiplist. Read under the write lock.</summary>
+    public long ZsetMaxListpackEntries { get; set; } = SortedSetValue.ListpackMaxEntries;
+
+    /// <summary>zset-max-listpack-value: a sorted set with a longer member is a skiplist.</summary>
+    public long ZsetMaxListpackValue { get; set; } = SortedSetValue.ListpackMaxValue;
+
     public int Count => _databases.Length;
 
     /// <summary>Database <paramref name="index"/> as it is now (SWAPDB moves them).</summary>

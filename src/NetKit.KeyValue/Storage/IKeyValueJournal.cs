@@ -30,6 +30,13 @@ public interface IKeyValueJournal
     /// <summary>The field was removed from the hash; a hash left empty no longer exists.</summary>
     void RecordHashDelete(int database, ReadOnlySpan<byte> key, ReadOnlySpan<byte> field);
 
+    /// <summary>The sorted set at <paramref name="key"/> (created if missing) now holds <paramref name="member"/> with
+    /// <paramref name="score"/>: ZINCRBY and ZADD INCR are recorded by their result, so a replay twice is harmless.</summary>
+    void RecordSortedSetAdd(int database, ReadOnlySpan<byte> key, ReadOnlySpan<byte> member, double score);
+
+    /// <summary>The member was removed from the sorted set; a set left empty no longer exists.</summary>
+    void RecordSortedSetRemove(int database, ReadOnlySpan<byte> key, ReadOnlySpan<byte> member);
+
     /// <summary>The changes recorded until <see cref="EndTransaction"/> are one unit (EXEC, SWAPDB): a replay
     /// applies all of them or none.</summary>
     void BeginTransaction();

@@ -15,6 +15,7 @@ internal static class StoredValues
     {
         byte[] => "string"u8,
         HashValue => "hash"u8,
+        SortedSetValue => "zset"u8,
         _ => "none"u8,
     };
 
@@ -24,6 +25,7 @@ internal static class StoredValues
         byte[] bytes when bytes.Length <= 20 && CommandContext.TryParseInteger(bytes, out _) => "int",
         byte[] bytes => bytes.Length <= EmbstrMaxLength ? "embstr" : "raw",
         HashValue hash => hash.Encoding,
+        SortedSetValue sortedSet => sortedSet.Encoding,
         _ => "unknown",
     };
 
@@ -32,6 +34,7 @@ internal static class StoredValues
     {
         byte[] bytes => bytes.Length,
         HashValue hash => hash.UsedBytes,
+        SortedSetValue sortedSet => sortedSet.UsedBytes,
         _ => 0,
     };
 }

@@ -120,6 +120,12 @@ public class ExpiryTests
         public void RecordHashDelete(int database, ReadOnlySpan<byte> key, ReadOnlySpan<byte> field) =>
             Records.Add($"hdel {System.Text.Encoding.UTF8.GetString(key)} {System.Text.Encoding.UTF8.GetString(field)}");
 
+        public void RecordSortedSetAdd(int database, ReadOnlySpan<byte> key, ReadOnlySpan<byte> member, double score) =>
+            Records.Add($"zadd {System.Text.Encoding.UTF8.GetString(key)} {System.Text.Encoding.UTF8.GetString(member)}");
+
+        public void RecordSortedSetRemove(int database, ReadOnlySpan<byte> key, ReadOnlySpan<byte> member) =>
+            Records.Add($"zrem {System.Text.Encoding.UTF8.GetString(key)} {System.Text.Encoding.UTF8.GetString(member)}");
+
         public void BeginTransaction() => Records.Add("multi");
 
         public void EndTransaction() => Records.Add("exec");
