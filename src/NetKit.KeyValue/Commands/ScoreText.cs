@@ -30,6 +30,11 @@ internal static class ScoreText
             return true;
         }
 
+        if (unsigned.Length > 2 && unsigned[0] == (byte)'0' && (unsigned[1] | 0x20) == (byte)'x')
+        {
+            return TryParseHex(unsigned[2..], text[0] == (byte)'-', out value);
+        }
+
         // Digits, one point and an exponent only: .NET would also take "NaN", "Infinity", thousands and
         // trailing spaces, which strtod does not (or which Redis then refuses).
         const NumberStyles Styles = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent;
@@ -75,6 +80,70 @@ internal static class ScoreText
         Span<byte> text = stackalloc byte[MaxLength];
         reply.Bulk(text[..Format(score, text)]);
     }
+
+    /// <summary>strtod's hexadecimal form after its "0x": hex digits, perhaps a point and more, perhaps "p" and a
+    /// binary exponent in decimal ("0x1p3" is 8, "0x1.8" is 1.5).</summary>
+    private static bool TryParseHex(ReadOnlySpan<byte> text, bool negative, out double value)
+    {
+        value = 0;
+        ulong mantissa = 0;
+        int exponent = 0, digits = 0, at = 0;
+        bool point = false;
+        for (; at < text.Length && text[at] != (byte)'p' && text[at] != (byte)'P'; at++)
+        {
+            if (text[at] == (byte)'.' && !point)
+            {
+                point = true;
+                continue;
+            }
+
+            int digit = HexDigit(text[at]);
+            if (digit < 0)
+            {
+                return false;
+            }
+
+            digits++;
+            if (mantissa >> 60 == 0)
+            {
+                mantissa = (mantissa << 4) | (uint)digit;
+                exponent -= point ? 4 : 0;
+            }
+            else
+            {
+                // Past 60 bits the rest only moves the point (a double keeps 53 of them anyway).
+                exponent += point ? 0 : 4;
+            }
+        }
+
+        if (digits == 0)
+        {
+            return false;
+        }
+
+        if (at < text.Length)
+        {
+            var power = text[(at + 1)..];
+            if (power.IsEmpty || !int.TryParse(power, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int binary) || power[0] == (byte)'+' && power.Length == 1)
+            {
+                return false;
+            }
+
+            exponent = (int)Math.Clamp((long)exponent + binary, -5000, 5000);
+        }
+
+        value = Math.ScaleB(mantissa, exponent);
+        value = negative ? -value : value;
+        return !double.IsInfinity(value) && (value != 0 || mantissa == 0);
+    }
+
+    private static int HexDigit(byte b) => b switch
+    {
+        >= (byte)'0' and <= (byte)'9' => b - '0',
+        >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
+        >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
+        _ => -1,
+    };
 
     private static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or (byte)'\v' or (byte)'\f';
 

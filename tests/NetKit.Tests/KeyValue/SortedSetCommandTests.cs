@@ -25,6 +25,10 @@ public class SortedSetCommandTests
         Assert.Equal("$-1\r\n", kv.Run("ZSCORE", "nokey", "a"));
         Assert.Equal(Array("5", null, "0.5"), kv.Run("ZMSCORE", "z", "g", "zz", "h"));
 
+        // strtod's hexadecimal form, which Redis takes as well.
+        Assert.Equal(":4\r\n", kv.Run("ZADD", "hex", "0x1p3", "a", "0x1.8", "b", "-0X10", "c", "0xAp-2", "d"));
+        Assert.Equal(Array("c", "-16", "b", "1.5", "d", "2.5", "a", "8"), kv.Run("ZRANGE", "hex", "0", "-1", "WITHSCORES"));
+
         // A listpack keeps whole scores as integers: -0 comes back as 0 there, and stays -0 in a skiplist.
         kv.Run("ZADD", "small", "-0", "m");
         Assert.Equal(Bulk("0"), kv.Run("ZSCORE", "small", "m"));
@@ -42,6 +46,9 @@ public class SortedSetCommandTests
     [InlineData("")]
     [InlineData("1e")]
     [InlineData("Infinity-")]
+    [InlineData("0x")]
+    [InlineData("0x1p")]
+    [InlineData("0x1p99999")]
     public void AScoreThatIsNotADoubleIsRefused(string score)
     {
         using var kv = new RespCommandRunner();
