@@ -36,6 +36,11 @@ public class SortedSetPersistenceTests
             kv.Run("ZADD", "src", "5", "p", "6", "q");
             kv.Run("ZUNIONSTORE", "union", "2", "src", "z", "WEIGHTS", "2", "1");
             kv.Run("ZRANGESTORE", "stored", "src", "0", "0");
+            kv.Run("ZADD", "r", "1", "x", "2", "y");
+            kv.Run("RENAME", "r", "r2");
+            kv.Run("MOVE", "r2", "4");
+            kv.Run("COPY", "src", "copied");
+            kv.Run("ZADD", "src", "9", "late");
             kv.Run("SELECT", "3");
             kv.Run("ZADD", "other", "7", "m");
             kv.Run("PEXPIRE", "other", "100000");
@@ -55,6 +60,10 @@ public class SortedSetPersistenceTests
             Assert.Equal(":0\r\n", kv.Run("EXISTS", "gone"));
             Assert.Equal(RespCommandRunner.Array("d", "1.1000000000000001", "b", "2.5", "p", "10", "a", "11", "q", "12"), kv.Run("ZRANGE", "union", "0", "-1", "WITHSCORES"));
             Assert.Equal(RespCommandRunner.Array("p", "5"), kv.Run("ZRANGE", "stored", "0", "-1", "WITHSCORES"));
+            Assert.Equal(RespCommandRunner.Array("p", "q"), kv.Run("ZRANGE", "copied", "0", "-1"));
+            Assert.Equal(":0\r\n", kv.Run("EXISTS", "r", "r2"));
+            kv.Run("SELECT", "4");
+            Assert.Equal(RespCommandRunner.Array("x", "1", "y", "2"), kv.Run("ZRANGE", "r2", "0", "-1", "WITHSCORES"));
             kv.Run("SELECT", "3");
             Assert.Equal(RespCommandRunner.Bulk("7"), kv.Run("ZSCORE", "other", "m"));
             Assert.StartsWith(":", kv.Run("PTTL", "other"), StringComparison.Ordinal);
