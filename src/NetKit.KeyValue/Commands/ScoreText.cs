@@ -74,8 +74,15 @@ internal static class ScoreText
         return written;
     }
 
-    /// <summary>The score as a bulk string reply.</summary>
+    /// <summary>The score as Redis's addReplyDouble writes it: a bulk string in RESP2, a double in RESP3.</summary>
     public static void Reply(ReplyWriter reply, double score)
+    {
+        Span<byte> text = stackalloc byte[MaxLength];
+        reply.Double(text[..Format(score, text)]);
+    }
+
+    /// <summary>The score as a bulk string whatever the protocol (ZSCAN's, as Redis's SCAN replies are all strings).</summary>
+    public static void ReplyText(ReplyWriter reply, double score)
     {
         Span<byte> text = stackalloc byte[MaxLength];
         reply.Bulk(text[..Format(score, text)]);

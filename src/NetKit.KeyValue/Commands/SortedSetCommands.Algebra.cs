@@ -159,14 +159,11 @@ internal static partial class SortedSetCommands
                 return;
             }
 
-            context.Reply.ArrayHeader(result.Count * (withScores ? 2 : 1));
+            bool pairs = withScores && context.Reply.IsResp3;
+            context.Reply.ArrayHeader(result.Count * (withScores && !pairs ? 2 : 1));
             foreach (var (member, score) in result.Ascending)
             {
-                context.Reply.Bulk(member);
-                if (withScores)
-                {
-                    ScoreText.Reply(context.Reply, score);
-                }
+                WriteMember(context.Reply, member, score, withScores, pairs);
             }
         }
     }

@@ -39,11 +39,12 @@ internal static partial class SortedSetCommands
             }
 
             var popped = PopLocked(store, context[1], set, max, count);
-            context.Reply.ArrayHeader(popped.Count * 2);
+            // With a count, RESP3 gets [member, score] pairs; RESP2, and a plain pop, a flat array.
+            bool pairs = context.Count == 3 && context.Reply.IsResp3;
+            context.Reply.ArrayHeader(popped.Count * (pairs ? 1 : 2));
             foreach (var (member, score) in popped)
             {
-                context.Reply.Bulk(member);
-                ScoreText.Reply(context.Reply, score);
+                WriteMember(context.Reply, member, score, withScore: true, pairs);
             }
         }
     }
@@ -136,9 +137,7 @@ internal static partial class SortedSetCommands
                 context.Reply.ArrayHeader(popped.Count);
                 foreach (var (member, score) in popped)
                 {
-                    context.Reply.ArrayHeader(2);
-                    context.Reply.Bulk(member);
-                    ScoreText.Reply(context.Reply, score);
+                    WriteMember(context.Reply, member, score, withScore: true, pair: true);
                 }
 
                 return;
@@ -323,7 +322,12 @@ internal static partial class SortedSetCommands
 
             reply.ArrayHeader(2);
             reply.Bulk((long)next);
-            WriteNodes(reply, matches, withScores: true);
+            reply.ArrayHeader(matches.Count * 2);
+            foreach (var node in matches)
+            {
+                reply.Bulk(node.Member);
+                ScoreText.ReplyText(reply, node.Score);
+            }
         }
     }
 }

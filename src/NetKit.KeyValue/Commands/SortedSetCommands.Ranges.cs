@@ -268,16 +268,29 @@ internal static partial class SortedSetCommands
         }
     }
 
+    /// <summary>Members, with their scores after each in RESP2 or as [member, score] pairs in RESP3 (Redis keeps
+    /// an array rather than a map there so that the order holds).</summary>
     private static void WriteNodes(ReplyWriter reply, List<SortedSetNode> nodes, bool withScores)
     {
-        reply.ArrayHeader(nodes.Count * (withScores ? 2 : 1));
+        bool pairs = withScores && reply.IsResp3;
+        reply.ArrayHeader(nodes.Count * (withScores && !pairs ? 2 : 1));
         foreach (var node in nodes)
         {
-            reply.Bulk(node.Member);
-            if (withScores)
-            {
-                ScoreText.Reply(reply, node.Score);
-            }
+            WriteMember(reply, node.Member, node.Score, withScores, pairs);
+        }
+    }
+
+    private static void WriteMember(ReplyWriter reply, ReadOnlySpan<byte> member, double score, bool withScore, bool pair)
+    {
+        if (pair)
+        {
+            reply.ArrayHeader(2);
+        }
+
+        reply.Bulk(member);
+        if (withScore)
+        {
+            ScoreText.Reply(reply, score);
         }
     }
 

@@ -349,6 +349,32 @@ public class SortedSetCommandTests
     }
 
     [Fact]
+    public void Resp3GetsDoublesAndPairs()
+    {
+        using var kv = new RespCommandRunner();
+        kv.Run("HELLO", "3");
+        kv.Run("ZADD", "z", "1", "a", "2.5", "b", "inf", "c");
+        Assert.Equal(",2.5\r\n", kv.Run("ZSCORE", "z", "b"));
+        Assert.Equal("_\r\n", kv.Run("ZSCORE", "z", "nope"));
+        Assert.Equal("*3\r\n,1\r\n_\r\n,inf\r\n", kv.Run("ZMSCORE", "z", "a", "nope", "c"));
+        Assert.Equal(",2\r\n", kv.Run("ZINCRBY", "z", "1", "a"));
+        Assert.Equal("_\r\n", kv.Run("ZRANK", "z", "nope"));
+        Assert.Equal("*3\r\n*2\r\n$1\r\na\r\n,2\r\n*2\r\n$1\r\nb\r\n,2.5\r\n*2\r\n$1\r\nc\r\n,inf\r\n",
+            kv.Run("ZRANGE", "z", "0", "-1", "WITHSCORES"));
+        Assert.Equal(Array("a", "b", "c"), kv.Run("ZRANGE", "z", "0", "-1"));
+        kv.Run("ZADD", "y", "0", "a", "0", "b");
+        Assert.Equal("*2\r\n*2\r\n$1\r\na\r\n,2\r\n*2\r\n$1\r\nb\r\n,2.5\r\n", kv.Run("ZINTER", "2", "z", "y", "WITHSCORES"));
+        // A plain pop stays flat, a pop with a count gets pairs.
+        Assert.Equal("*2\r\n$1\r\na\r\n,2\r\n", kv.Run("ZPOPMIN", "z"));
+        Assert.Equal("*1\r\n*2\r\n$1\r\nc\r\n,inf\r\n", kv.Run("ZPOPMAX", "z", "1"));
+        Assert.Equal("*2\r\n$1\r\nz\r\n*1\r\n*2\r\n$1\r\nb\r\n,2.5\r\n", kv.Run("ZMPOP", "1", "z", "MIN"));
+        Assert.Equal("_\r\n", kv.Run("ZMPOP", "1", "z", "MIN"));
+        // ZSCAN's scores are strings, as Redis's SCAN replies are.
+        kv.Run("ZADD", "s", "1.5", "m");
+        Assert.Equal(Scan("0", Array("m", "1.5")), kv.Run("ZSCAN", "s", "0"));
+    }
+
+    [Fact]
     public void AWriteTouchesAWatchedSortedSet()
     {
         using var kv = new RespCommandRunner();
