@@ -26,6 +26,52 @@ public class SortedSetPropertyTests
     public void CommandsAgreeWithASortedList() =>
         Operations.Sample(CheckCommands, seed: Seed, iter: 60, threads: 1);
 
+    [Fact]
+    public void ManyLevelsKeepTheirSpans()
+    {
+        // Thousands of members, so the skiplist grows several levels: every rank checked now and then.
+        var random = new Random(7);
+        var set = new SortedSetValue();
+        var model = new SortedSet<(double Score, string Member)>(Comparer<(double Score, string Member)>.Create(
+            (a, b) => a.Score != b.Score ? a.Score.CompareTo(b.Score) : string.CompareOrdinal(a.Member, b.Member)));
+        var scores = new Dictionary<string, double>();
+        for (int step = 1; step <= 20_000; step++)
+        {
+            string member = $"m{random.Next(3_000)}";
+            byte[] bytes = System.Text.Encoding.ASCII.GetBytes(member);
+            if (scores.Remove(member, out double old))
+            {
+                model.Remove((old, member));
+            }
+
+            if (random.Next(4) == 0)
+            {
+                set.Remove(bytes, out _);
+            }
+            else
+            {
+                double score = random.Next(100);
+                set.Set(bytes, score, out _);
+                scores[member] = score;
+                model.Add((score, member));
+            }
+
+            if (step % 2_000 == 0)
+            {
+                Assert.Equal(model.Count, set.Count);
+                int rank = 0;
+                foreach (var (score, name) in model)
+                {
+                    var node = set.AtRank(rank)!;
+                    Assert.Equal(name, System.Text.Encoding.ASCII.GetString(node.Member));
+                    Assert.Equal(score, node.Score);
+                    Assert.Equal(rank, set.RankOf(node));
+                    rank++;
+                }
+            }
+        }
+    }
+
     private static int Compare((string Member, double Score) a, (string Member, double Score) b) =>
         a.Score != b.Score ? a.Score.CompareTo(b.Score) : string.CompareOrdinal(a.Member, b.Member);
 
