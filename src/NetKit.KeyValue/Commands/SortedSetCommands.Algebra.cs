@@ -154,7 +154,12 @@ internal static partial class SortedSetCommands
             });
             if (store)
             {
-                db.StoreSortedSetLocked(context[1], result);
+                db.StoreSortedSetLocked(context[1], result, operation switch
+                {
+                    SetOperation.Union => "zunionstore"u8,
+                    SetOperation.Inter => "zinterstore"u8,
+                    _ => "zdiffstore"u8,
+                });
                 context.Reply.Integer(result.Count);
                 return;
             }

@@ -63,6 +63,7 @@ internal static partial class SortedSetCommands
             }
         }
 
+        store.NotifySortedSetRemoval(key, popped.Count, max ? "zpopmax"u8 : "zpopmin"u8);
         return popped;
     }
 

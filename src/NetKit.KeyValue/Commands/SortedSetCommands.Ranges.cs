@@ -121,7 +121,7 @@ internal static partial class SortedSetCommands
             if (store)
             {
                 var result = db.NewSortedSet(found.Select(node => (node.Member, node.Score)));
-                db.StoreSortedSetLocked(context[1], result);
+                db.StoreSortedSetLocked(context[1], result, "zrangestore"u8);
                 context.Reply.Integer(result.Count);
                 return;
             }
@@ -401,6 +401,13 @@ internal static partial class SortedSetCommands
                         store.SortedSetRemoveLocked(context[1], set, node.Member);
                     }
                 }
+
+                store.NotifySortedSetRemoval(context[1], found.Count, kind switch
+                {
+                    RangeKind.Rank => "zremrangebyrank"u8,
+                    RangeKind.Score => "zremrangebyscore"u8,
+                    _ => "zremrangebylex"u8,
+                });
             }
         }
 

@@ -178,6 +178,11 @@ internal static partial class SortedSetCommands
                     added++;
                 }
             }
+
+            if (added + updated > 0)
+            {
+                store.Notify(KeyspaceEventClass.SortedSet, incr ? "zincr"u8 : "zadd"u8, context[1]);
+            }
         }
 
         ReplyAdd(ref context, incr, processed, result, ch ? added + updated : added);
@@ -219,8 +224,13 @@ internal static partial class SortedSetCommands
                 return;
             }
 
-            // Journaled as the score it now has, not as the increment: replaying it twice is harmless.
-            store.SortedSetSetLocked(context[1], exists ? set : store.GetOrAddSortedSetLocked(context[1]), context[3], score);
+            // An increment that changes nothing is no write, as in Redis (no event, WATCH untouched).
+            if (!exists || !set.TryGetScore(context[3], out double before) || before != score)
+            {
+                // Journaled as the score it now has, not as the increment: replaying it twice is harmless.
+                store.SortedSetSetLocked(context[1], exists ? set : store.GetOrAddSortedSetLocked(context[1]), context[3], score);
+                store.Notify(KeyspaceEventClass.SortedSet, "zincr"u8, context[1]);
+            }
         }
 
         ScoreText.Reply(context.Reply, score);
@@ -238,6 +248,8 @@ internal static partial class SortedSetCommands
                 {
                     removed += store.SortedSetRemoveLocked(context[1], set, context[i]) ? 1 : 0;
                 }
+
+                store.NotifySortedSetRemoval(context[1], removed, "zrem"u8);
             }
         }
 

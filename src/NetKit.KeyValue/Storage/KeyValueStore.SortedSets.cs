@@ -78,16 +78,38 @@ public sealed partial class KeyValueStore
     }
 
     /// <summary>Stores a sorted set built whole (ZRANGESTORE, ZUNIONSTORE...) at <paramref name="key"/> in place of
-    /// whatever it held; an empty one deletes the key, as Redis does. Caller holds <see cref="WriteLock"/>.</summary>
-    internal void StoreSortedSetLocked(ReadOnlySpan<byte> key, SortedSetValue set)
+    /// whatever it held, firing <paramref name="eventName"/>; an empty one deletes the key ("del"), as Redis does.
+    /// Caller holds <see cref="WriteLock"/>.</summary>
+    internal void StoreSortedSetLocked(ReadOnlySpan<byte> key, SortedSetValue set, ReadOnlySpan<byte> eventName)
     {
         if (set.Count == 0)
         {
-            RemoveLocked(key);
+            if (RemoveLocked(key))
+            {
+                Notify(KeyspaceEventClass.Generic, "del"u8, key);
+            }
+
             return;
         }
 
         PutLocked(key, set, expiresAtMs: 0);
+        Notify(KeyspaceEventClass.SortedSet, eventName, key);
+    }
+
+    /// <summary>Fires <paramref name="eventName"/> for a command that removed members, and "del" when that emptied
+    /// the set (so the key is gone), as Redis's t_zset.c does.</summary>
+    internal void NotifySortedSetRemoval(ReadOnlySpan<byte> key, long removed, ReadOnlySpan<byte> eventName)
+    {
+        if (removed == 0)
+        {
+            return;
+        }
+
+        Notify(KeyspaceEventClass.SortedSet, eventName, key);
+        if (!_valuesBySpan.ContainsKey(key))
+        {
+            Notify(KeyspaceEventClass.Generic, "del"u8, key);
+        }
     }
 
     /// <summary>The records that rebuild a sorted set: after a delete, one per member (SWAPDB's whole-database journal).</summary>
