@@ -17,6 +17,7 @@ internal static class ConfigSetter
         "hash-max-listpack-entries", "hash-max-listpack-value", "hash-max-ziplist-entries", "hash-max-ziplist-value", "client-output-buffer-limit",
         "notify-keyspace-events",
         "set-max-intset-entries", "save",
+        "zset-max-listpack-entries", "zset-max-listpack-value", "zset-max-ziplist-entries", "zset-max-ziplist-value",
     ];
 
     /// <param name="known">Every setting CONFIG GET reports, so a known immutable one gets its own error.</param>
@@ -87,6 +88,8 @@ internal static class ConfigSetter
         // kv takes no RDB snapshots: "no save points" is what it already does, any other is refused.
         "save" => string.IsNullOrWhiteSpace(value) ? null : "kv takes no RDB snapshots (its persistence is the append-only log)",
         "hash-max-listpack-value" => TryMemory(value, out _) ? null : "argument must be a memory value",
+        "zset-max-listpack-entries" => Range(value, 0, long.MaxValue),
+        "zset-max-listpack-value" => TryMemory(value, out _) ? null : "argument must be a memory value",
         "client-output-buffer-limit" => ClientOutputLimits.TryParse(value, ClientOutputLimits.Default, allowShortForm: false, out _, out string? error) ? null : error,
         "notify-keyspace-events" => KeyspaceEvents.TryParse(value, out _) ? null : KeyspaceEvents.InvalidFlagsError,
         _ => "unsupported",
@@ -97,6 +100,8 @@ internal static class ConfigSetter
     {
         "hash-max-ziplist-entries" => "hash-max-listpack-entries",
         "hash-max-ziplist-value" => "hash-max-listpack-value",
+        "zset-max-ziplist-entries" => "zset-max-listpack-entries",
+        "zset-max-ziplist-value" => "zset-max-listpack-value",
         _ => name,
     };
 
@@ -156,6 +161,21 @@ internal static class ConfigSetter
                 lock (database.Databases.WriteLock)
                 {
                     database.Databases.SetMaxIntsetEntries = long.Parse(value, CultureInfo.InvariantCulture);
+                }
+
+                break;
+            case "zset-max-listpack-entries":
+                lock (database.Databases.WriteLock)
+                {
+                    database.Databases.ZsetMaxListpackEntries = long.Parse(value, CultureInfo.InvariantCulture);
+                }
+
+                break;
+            case "zset-max-listpack-value":
+                TryMemory(value, out long longestMember);
+                lock (database.Databases.WriteLock)
+                {
+                    database.Databases.ZsetMaxListpackValue = longestMember;
                 }
 
                 break;

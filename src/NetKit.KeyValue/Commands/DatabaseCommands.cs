@@ -156,7 +156,14 @@ internal static class DatabaseCommands
             }
 
             // Strings are never changed in place, so both keys may share one; other types are copied.
-            destination.PutLocked(context[2], value switch { HashValue hash => hash.Clone(), SetValue set => set.Clone(), _ => value }, expiresAtMs, source.Access.FormOf(context[1]));
+            object copy = value switch
+            {
+                HashValue hash => hash.Clone(),
+                SetValue set => set.Clone(),
+                SortedSetValue sortedSet => sortedSet.Clone(),
+                _ => value,
+            };
+            destination.PutLocked(context[2], copy, expiresAtMs, source.Access.FormOf(context[1]));
             destination.Notify(KeyspaceEventClass.Generic, "copy_to"u8, context[2]);
         }
 

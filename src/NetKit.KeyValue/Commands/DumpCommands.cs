@@ -114,6 +114,7 @@ internal static class DumpCommands
                 return;
             }
 
+            (value as SortedSetValue)?.ChooseEncoding(databases.ZsetMaxListpackEntries, databases.ZsetMaxListpackValue);
             bool deleted = replace && store.RemoveLocked(context[1]);
 
             long now = store.NowMs;

@@ -334,7 +334,7 @@ internal static class ServerCommands
             [
                 "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                 "GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
-                "SET <directive> <value> [<directive> <value> ...]", "    Set the configuration <directive> to <value> (maxmemory, maxmemory-policy, requirepass, timeout, slowlog-*, appendfsync, hash-max-listpack-*, set-max-intset-entries, client-output-buffer-limit, notify-keyspace-events).",
+                "SET <directive> <value> [<directive> <value> ...]", "    Set the configuration <directive> to <value> (maxmemory, maxmemory-policy, requirepass, timeout, slowlog-*, appendfsync, hash-max-listpack-*, set-max-intset-entries, zset-max-listpack-*, client-output-buffer-limit, notify-keyspace-events).",
                 "RESETSTAT", "    Accepted; statistics are not reset.",
                 "HELP", "    Print this help.",
             ]);
@@ -361,6 +361,10 @@ internal static class ServerCommands
             new("hash-max-listpack-value", database.Databases.HashMaxListpackValue.ToString(CultureInfo.InvariantCulture)),
             new("hash-max-ziplist-entries", database.Databases.HashMaxListpackEntries.ToString(CultureInfo.InvariantCulture)),
             new("hash-max-ziplist-value", database.Databases.HashMaxListpackValue.ToString(CultureInfo.InvariantCulture)),
+            new("zset-max-listpack-entries", database.Databases.ZsetMaxListpackEntries.ToString(CultureInfo.InvariantCulture)),
+            new("zset-max-listpack-value", database.Databases.ZsetMaxListpackValue.ToString(CultureInfo.InvariantCulture)),
+            new("zset-max-ziplist-entries", database.Databases.ZsetMaxListpackEntries.ToString(CultureInfo.InvariantCulture)),
+            new("zset-max-ziplist-value", database.Databases.ZsetMaxListpackValue.ToString(CultureInfo.InvariantCulture)),
             new("maxclients", options.MaxClients.ToString(CultureInfo.InvariantCulture)),
             new("maxmemory", database.Settings.MaxMemory.ToString(CultureInfo.InvariantCulture)),
             new("maxmemory-policy", database.Settings.MaxMemoryPolicy),

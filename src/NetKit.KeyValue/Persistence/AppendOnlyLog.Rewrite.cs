@@ -210,6 +210,12 @@ public sealed partial class AppendOnlyLog
             return;
         }
 
+        if (value is SortedSetValue sortedSet)
+        {
+            WriteSortedSetSnapshot(chunk, database, key, sortedSet, expiresAtMs);
+            return;
+        }
+
         if (value is HashValue hash)
         {
             KeyValuePair<byte[], byte[]>[] fields;

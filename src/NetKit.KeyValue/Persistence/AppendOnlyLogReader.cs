@@ -579,6 +579,13 @@ internal sealed partial class AppendOnlyLogReader
                 return;
             }
         }
+        else if (TryApplySortedSet(upper, record, dryRun, out problem))
+        {
+            if (problem is not null || dryRun)
+            {
+                return;
+            }
+        }
         else
         {
             problem = $"an unknown command '{System.Text.Encoding.ASCII.GetString(name)}'";

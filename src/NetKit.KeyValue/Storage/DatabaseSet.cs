@@ -42,6 +42,11 @@ internal sealed class DatabaseSet
 
     /// <summary>set-max-intset-entries: a set of more integers is a hashtable.</summary>
     public long SetMaxIntsetEntries { get; set; } = SetValue.IntsetMaxEntries;
+    /// <summary>zset-max-listpack-entries: a sorted set with more members is a skiplist. Read under the write lock.</summary>
+    public long ZsetMaxListpackEntries { get; set; } = SortedSetValue.ListpackMaxEntries;
+
+    /// <summary>zset-max-listpack-value: a sorted set with a longer member is a skiplist.</summary>
+    public long ZsetMaxListpackValue { get; set; } = SortedSetValue.ListpackMaxValue;
 
     public int Count => _databases.Length;
 

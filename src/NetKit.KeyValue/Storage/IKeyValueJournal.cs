@@ -35,6 +35,12 @@ public interface IKeyValueJournal
 
     /// <summary>The member was removed from the set; a set left empty no longer exists.</summary>
     void RecordSetRemove(int database, ReadOnlySpan<byte> key, ReadOnlySpan<byte> member);
+    /// <summary>The sorted set at <paramref name="key"/> (created if missing) now holds <paramref name="member"/> with
+    /// <paramref name="score"/>: ZINCRBY and ZADD INCR are recorded by their result, so a replay twice is harmless.</summary>
+    void RecordSortedSetAdd(int database, ReadOnlySpan<byte> key, ReadOnlySpan<byte> member, double score);
+
+    /// <summary>The member was removed from the sorted set; a set left empty no longer exists.</summary>
+    void RecordSortedSetRemove(int database, ReadOnlySpan<byte> key, ReadOnlySpan<byte> member);
 
     /// <summary>The changes recorded until <see cref="EndTransaction"/> are one unit (EXEC, SWAPDB): a replay
     /// applies all of them or none.</summary>

@@ -377,6 +377,9 @@ public sealed partial class KeyValueStore
                 }
 
                 break;
+            case SortedSetValue sortedSet:
+                JournalSortedSet(journal, key, sortedSet);
+                break;
         }
 
         if (expiresAtMs > 0)

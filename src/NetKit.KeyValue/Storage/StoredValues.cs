@@ -16,6 +16,7 @@ internal static class StoredValues
         byte[] => "string"u8,
         HashValue => "hash"u8,
         SetValue => "set"u8,
+        SortedSetValue => "zset"u8,
         _ => "none"u8,
     };
 
@@ -26,6 +27,7 @@ internal static class StoredValues
         byte[] bytes => bytes.Length <= EmbstrMaxLength ? "embstr" : "raw",
         HashValue hash => hash.Encoding,
         SetValue set => set.Encoding,
+        SortedSetValue sortedSet => sortedSet.Encoding,
         _ => "unknown",
     };
 
@@ -35,6 +37,7 @@ internal static class StoredValues
         byte[] bytes => bytes.Length,
         HashValue hash => hash.UsedBytes,
         SetValue set => set.UsedBytes,
+        SortedSetValue sortedSet => sortedSet.UsedBytes,
         _ => 0,
     };
 }

@@ -125,6 +125,11 @@ public class ExpiryTests
 
         public void RecordSetRemove(int database, ReadOnlySpan<byte> key, ReadOnlySpan<byte> member) =>
             Records.Add($"srem {System.Text.Encoding.UTF8.GetString(key)} {System.Text.Encoding.UTF8.GetString(member)}");
+        public void RecordSortedSetAdd(int database, ReadOnlySpan<byte> key, ReadOnlySpan<byte> member, double score) =>
+            Records.Add($"zadd {System.Text.Encoding.UTF8.GetString(key)} {System.Text.Encoding.UTF8.GetString(member)}");
+
+        public void RecordSortedSetRemove(int database, ReadOnlySpan<byte> key, ReadOnlySpan<byte> member) =>
+            Records.Add($"zrem {System.Text.Encoding.UTF8.GetString(key)} {System.Text.Encoding.UTF8.GetString(member)}");
 
         public void BeginTransaction() => Records.Add("multi");
 

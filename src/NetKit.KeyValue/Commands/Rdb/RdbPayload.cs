@@ -42,6 +42,9 @@ internal static partial class RdbPayload
             case SetValue set:
                 DumpSet(output, set);
                 break;
+            case SortedSetValue sortedSet:
+                WriteSortedSet(output, sortedSet);
+                break;
             default:
                 throw new ArgumentException("no RDB form for this value", nameof(value));
         }
@@ -133,6 +136,8 @@ internal static partial class RdbPayload
 
             case TypeSet or TypeSetIntset:
                 return TryReadSet(ref reader, type, maxIntsetEntries, out value);
+            case TypeSortedSet or TypeSortedSet2 or TypeSortedSetListpack:
+                return TryReadSortedSet(type, ref reader, out value);
             default:
                 return false;
         }

@@ -9,7 +9,7 @@ namespace NetKit.Tests.KeyValue.Differential;
 
 /// <summary>
 /// The same random command sequences — strings (INCRBYFLOAT, SETRANGE, OBJECT ENCODING included), hashes, SELECT/MOVE/COPY/SWAPDB, MULTI/EXEC, WATCH from two
-/// clients — sent to redis-server and to NetKit, every reply compared byte for byte. Replies whose order is
+/// clients, sorted sets — sent to redis-server and to NetKit, every reply compared byte for byte. Replies whose order is
 /// the dictionary's (HGETALL, KEYS...) are left out. Bounded: a few hundred commands per seed, a few seeds.
 /// </summary>
 public partial class RedisDifferentialTests
@@ -69,6 +69,11 @@ public partial class RedisDifferentialTests
         string F() => Fields[random.Next(Fields.Length)];
         string V() => Values[random.Next(Values.Length)];
         string Db() => random.Next(3).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (random.Next(4) == 0)
+        {
+            return NextSortedSetCommand(random, K);
+        }
+
         return random.Next(43) switch
         {
             0 or 1 => ["SET", K(), V()],

@@ -66,6 +66,14 @@ public sealed class FakeLog : IKeyValueLog
     {
     }
 
+    public void RecordSortedSetAdd(int database, ReadOnlySpan<byte> key, ReadOnlySpan<byte> member, double score)
+    {
+    }
+
+    public void RecordSortedSetRemove(int database, ReadOnlySpan<byte> key, ReadOnlySpan<byte> member)
+    {
+    }
+
     public void BeginTransaction()
     {
     }
