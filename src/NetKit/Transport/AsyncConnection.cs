@@ -13,7 +13,7 @@ namespace NetKit.Transport;
 /// rents one, receives into it, runs the core over everything unconsumed, and sends all replies of that run
 /// at once. A core that waits for pushed output (its outbox is <see cref="ConnectionOutbox.Listening"/>) is
 /// waited for on a doorbell that both the zero-byte receive (left pending across wakes) and the outbox's wake
-/// ring; a core holding a request is waited for on the doorbell
+/// ring, with or without part of a request buffered; a core holding a request is waited for on the doorbell
 /// alone, nothing read.
 /// </summary>
 internal abstract class AsyncConnection : TcpConnection, IThreadPoolWorkItem
@@ -90,6 +90,9 @@ internal abstract class AsyncConnection : TcpConnection, IThreadPoolWorkItem
 
     void IThreadPoolWorkItem.Execute() => _ = RunAsync();
 
+    /// <summary>True when the core waits for pushed output: an idle wait must be one a wake interrupts.</summary>
+    private bool AwaitsPushes => _doorbell is not null && Pump.Outbox!.Listening;
+
     private async Task RunAsync()
     {
         string? error = null;
@@ -121,7 +124,9 @@ internal abstract class AsyncConnection : TcpConnection, IThreadPoolWorkItem
                 else if (!runAgain)
                 {
                     bool receive = true;
-                    if (IdleReceivePending || (input.Count == 0 && BytesWaiting == 0))
+                    // Part of a request buffered is waited for the same way when pushes are awaited: a receive
+                    // straight into the buffer could not be interrupted, and the pushes would wait for the peer.
+                    if (IdleReceivePending || ((input.Count == 0 || AwaitsPushes) && BytesWaiting == 0))
                     {
                         input.Release(); // given back when nothing of a request is in it
                         _waitingAtBoundary = Pump.IsBetweenRequests(input.Count);

@@ -69,6 +69,27 @@ public abstract class PushedOutputTests
     }
 
     [Fact]
+    public async Task PostedWhileHalfARequestIsBuffered_ReachesThePeer_BeforeTheRest()
+    {
+        var cores = new List<PushingProtocol>();
+        await using var server = Start(cores);
+        using var client = await LoopbackClient.ConnectAsync(server.LocalEndPoint);
+        await client.SendAsync("listen\n");
+        await client.ExpectAsync("listening\n");
+        var core = Core(cores, 0);
+
+        // The core has seen the first half, so the connection waits for the rest with it buffered.
+        int calls = core.Calls;
+        await client.SendAsync("half");
+        await TestServers.UntilAsync(() => core.Calls > calls, "the core running over the first half");
+        Assert.True(await Task.Run(() => core.Outbox.Post(Bytes("news\n"))));
+        await client.ExpectAsync("news\n");
+
+        await client.SendAsync(" done\n");
+        await client.ExpectAsync("half done\n");
+    }
+
+    [Fact]
     public async Task PostsFromManyThreads_WhileRequestsRun_ArriveWholeAndInOrderPerProducer()
     {
         const int producers = 4, posts = 500, requests = 200;
