@@ -78,6 +78,7 @@ for round_ in range(1, ROUNDS + 1):
         for name, dll in order:
             rps, per_cpu = run(dll, model)
             rows.append((name, model, rps, per_cpu))
+            print(f"round {round_} {model} {name}: {rps:.0f} rt/s, {per_cpu:.0f} per server CPU-s", file=sys.stderr)
     print(f"round {round_} done (load {open('/proc/loadavg').read().split()[0]})", file=sys.stderr)
 
 def med(build, model, i):
