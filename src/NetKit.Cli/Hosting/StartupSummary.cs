@@ -1,6 +1,6 @@
 using System.Globalization;
-using NetKit.Cli.Commands;
 using NetKit.Cli.Settings;
+using NetKit.Configuration;
 using NetKit.KeyValue;
 using NetKit.KeyValue.Persistence;
 using NetKit.Transport;

@@ -1,4 +1,4 @@
-using NetKit.Cli.Commands;
+using NetKit.Configuration;
 using NetKit.KeyValue;
 using NetKit.KeyValue.Persistence;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using NetKit.Cli.Commands;
+using NetKit.Configuration;
 using NetKit.Connections;
 using NetKit.KeyValue.Persistence;
 using NetKit.Transport;
@@ -124,7 +124,7 @@ public static class SettingParsers
         {
             string range = max == long.MaxValue ? $"from {min} up" : $"from {min} to {ByteSize.Format(max)}";
             error = $"expected bytes {range}, optionally with a unit (k, kb, m, mb, g, gb)";
-            return ByteSize.TryParse(text, out value) && value >= min && value <= max;
+            return ByteSize.TryParse(text.AsSpan().Trim(), out value) && value >= min && value <= max;
         };
 
     /// <summary>Permission bits in octal, as chmod and Redis's unixsocketperm take them: <c>700</c>, <c>0770</c>.</summary>

@@ -202,34 +202,6 @@ internal static class ConfigSetter
             : $"argument must be between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)} inclusive";
     }
 
-    /// <summary>Redis's memtoull: digits and an optional unit, k = 1000 and kb = 1024 (likewise m/mb, g/gb), any case.</summary>
-    internal static bool TryMemory(string text, out long bytes)
-    {
-        bytes = 0;
-        int digits = 0;
-        while (digits < text.Length && char.IsAsciiDigit(text[digits]))
-        {
-            digits++;
-        }
-
-        long multiplier = text[digits..].ToLowerInvariant() switch
-        {
-            "" or "b" => 1,
-            "k" => 1000,
-            "kb" => 1024,
-            "m" => 1000 * 1000,
-            "mb" => 1024 * 1024,
-            "g" => 1000L * 1000 * 1000,
-            "gb" => 1024L * 1024 * 1024,
-            _ => 0,
-        };
-        if (digits == 0 || multiplier == 0 || !long.TryParse(text.AsSpan(0, digits), NumberStyles.None, CultureInfo.InvariantCulture, out long number)
-            || number > long.MaxValue / multiplier)
-        {
-            return false;
-        }
-
-        bytes = number * multiplier;
-        return true;
-    }
+    /// <summary>Redis's memtoull (see <see cref="NetKit.Configuration.ByteSize"/>).</summary>
+    internal static bool TryMemory(string text, out long bytes) => NetKit.Configuration.ByteSize.TryParse(text, out bytes);
 }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using NetKit.Configuration;
 
 namespace NetKit.Connections;
 
@@ -16,7 +16,7 @@ public sealed record ClientOutputLimits(OutputBufferLimit Normal, OutputBufferLi
     /// Parses <paramref name="text"/> as Redis does, over <paramref name="current"/>: groups of
     /// <c>CLASS HARD SOFT SECONDS</c>, the class <c>normal</c>, <c>replica</c> (or <c>slave</c>) or <c>pubsub</c>,
     /// each group replacing its class and the others left as they are; every group is checked before any
-    /// applies. Sizes are Redis's (<c>1k</c> = 1,000, <c>1kb</c> = 1,024, likewise m/mb, g/gb).
+    /// applies. Sizes are Redis's (<see cref="ByteSize"/>).
     /// </summary>
     /// <param name="allowShortForm">Also take NetKit's own short form, <c>HARD SOFT SECONDS</c> alone, for the
     /// normal class (the command line's); CONFIG SET takes Redis's form only, as Redis does.</param>
@@ -48,7 +48,9 @@ public sealed record ClientOutputLimits(OutputBufferLimit Normal, OutputBufferLi
                 return false;
             }
 
-            if (!TrySize(parts[i + 1], out long hard) || !TrySize(parts[i + 2], out long soft) || !TrySize(parts[i + 3], out long seconds)
+            if (!ByteSize.TryParse(parts[i + 1], out long hard) || !ByteSize.TryParse(parts[i + 2], out long soft)
+                // Redis reads the seconds with memtoull too: "1k" seconds is 1,000 of them.
+                || !ByteSize.TryParse(parts[i + 3], out long seconds)
                 || seconds > (long)TimeSpan.MaxValue.TotalSeconds)
             {
                 error = "Error in hard, soft or soft_seconds setting in buffer limit configuration.";
@@ -81,38 +83,5 @@ public sealed record ClientOutputLimits(OutputBufferLimit Normal, OutputBufferLi
             _ => -1,
         };
         return which >= 0;
-    }
-
-    /// <summary>Redis's memtoull: digits and an optional unit, any case; the seconds are read the same way, as Redis reads them.</summary>
-    private static bool TrySize(string text, out long value)
-    {
-        value = 0;
-        string lower = text.ToLowerInvariant();
-        int digits = 0;
-        while (digits < lower.Length && char.IsAsciiDigit(lower[digits]))
-        {
-            digits++;
-        }
-
-        long unit = lower[digits..] switch
-        {
-            "" or "b" => 1,
-            "k" => 1_000,
-            "kb" => 1L << 10,
-            "m" => 1_000_000,
-            "mb" => 1L << 20,
-            "g" => 1_000_000_000,
-            "gb" => 1L << 30,
-            _ => 0,
-        };
-        if (digits == 0 || unit == 0
-            || !long.TryParse(lower.AsSpan(0, digits), NumberStyles.None, CultureInfo.InvariantCulture, out long number)
-            || number > long.MaxValue / unit)
-        {
-            return false;
-        }
-
-        value = number * unit;
-        return true;
     }
 }

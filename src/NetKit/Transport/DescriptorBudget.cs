@@ -6,24 +6,36 @@ namespace NetKit.Transport;
 /// The connections this process may hold open at once, across all its servers, so that it never runs out
 /// of file descriptors: past the limit the runtime cannot even make a thread (it aborts the process) and
 /// the data files cannot be opened. As Redis does for maxclients: raise the soft <c>RLIMIT_NOFILE</c> to
-/// the hard one, keep <see cref="Reserved"/> descriptors for everything that is not a connection, and
-/// refuse connections beyond the rest.
+/// the hard one, keep <see cref="Reserved"/> descriptors for everything that is not a connection (what the
+/// process holds at start, and a margin), and refuse connections beyond the rest.
 /// </summary>
 public static partial class DescriptorBudget
 {
     /// <summary>
-    /// Descriptors kept for what is not a connection: the runtime's own (epoll, event and signal pipes),
-    /// stdio, listeners and UDP sockets, kv's log, lock and rewrite files, a connection being refused.
+    /// Descriptors kept, beyond those the process holds when <see cref="Configure"/> runs, for what it opens
+    /// later that is not a connection: listeners and UDP sockets, assemblies loaded later (the JIT build maps
+    /// each one with two descriptors), kv's log, lock and rewrite files, a connection being refused.
     /// </summary>
-    public const int Reserved = 128;
+    public const int Margin = 64;
+
+    /// <summary>Kept when the descriptors held cannot be counted: about what the JIT build holds at start.</summary>
+    private const int HeldWhenUncounted = 128;
 
     private const int RlimitNofile = 7; // Linux, every architecture .NET runs on
 
     private static int s_maxConnections;
     private static int s_taken;
+    private static int s_reserved = HeldWhenUncounted + Margin;
 
     /// <summary>Connections allowed in all (0 = not configured: no process-wide limit).</summary>
     public static int MaxConnections => Volatile.Read(ref s_maxConnections);
+
+    /// <summary>
+    /// Descriptors kept for everything that is not a connection: those held when <see cref="Configure"/> ran plus
+    /// <see cref="Margin"/>. It follows the process, not a constant: a JIT kv holds about 110 then (two per
+    /// loaded assembly), a native one about 10.
+    /// </summary>
+    public static int Reserved => Volatile.Read(ref s_reserved);
 
     /// <summary>Connections open now, across the process's servers.</summary>
     public static int Taken => Volatile.Read(ref s_taken);
@@ -49,8 +61,29 @@ public static partial class DescriptorBudget
         }
 
         long descriptors = (long)Math.Min(limit.Current, int.MaxValue);
-        Volatile.Write(ref s_maxConnections, (int)Math.Max(1, descriptors - Reserved));
+        int reserved = ReserveFor(CountHeld());
+        Volatile.Write(ref s_reserved, reserved);
+        Volatile.Write(ref s_maxConnections, ConnectionsWithin(descriptors, reserved));
         return descriptors;
+    }
+
+    /// <summary>What is kept for the process's own use when it holds <paramref name="held"/> descriptors.</summary>
+    internal static int ReserveFor(int held) => held + Margin;
+
+    /// <summary>The connections that fit in <paramref name="descriptors"/> once <paramref name="reserved"/> are kept; at least one.</summary>
+    internal static int ConnectionsWithin(long descriptors, int reserved) => (int)Math.Clamp(descriptors - reserved, 1, int.MaxValue);
+
+    /// <summary>Descriptors this process holds now, read from /proc (the listing's own descriptor left out).</summary>
+    internal static int CountHeld()
+    {
+        try
+        {
+            return Math.Max(0, Directory.GetFileSystemEntries("/proc/self/fd").Length - 1);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return HeldWhenUncounted;
+        }
     }
 
     /// <summary>Sets the budget directly (tests; a host that manages descriptors itself). 0 = no limit.</summary>

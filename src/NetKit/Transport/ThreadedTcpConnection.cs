@@ -205,7 +205,10 @@ internal sealed class ThreadedTcpConnection : TcpConnection
             receive.GetAwaiter().UnsafeOnCompleted(_ring!);
         }
 
-        // Reset after each wait, then the conditions read again: every ring follows the change it announces.
+        // Reset after each wait, then the conditions read again: every ring follows the change it announces
+        // (the wake flag, the receive's completion, the cut), so a post between the check and the wait leaves
+        // the event set and the wait returns at once. The receive completes through the thread pool: a starved
+        // pool delays the ring, it cannot lose it.
         while (!_idleReceive.IsCompleted && !Pump.WakePending && !Aborted)
         {
             _doorbell!.Wait();

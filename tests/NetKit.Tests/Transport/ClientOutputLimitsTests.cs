@@ -19,6 +19,14 @@ public class ClientOutputLimitsTests
     }
 
     [Fact]
+    public void Units_AnyCase_TheSecondsToo_AsRedisReadsThem()
+    {
+        Assert.True(ClientOutputLimits.TryParse("normal 1KB 1G 1k", Start, allowShortForm: false, out var limits, out _));
+
+        Assert.Equal(new OutputBufferLimit(1024, 1_000_000_000, TimeSpan.FromSeconds(1000)), limits.Normal);
+    }
+
+    [Fact]
     public void ReplicaAndSlave_AreOneClass()
     {
         Assert.True(ClientOutputLimits.TryParse("replica 1 2 3", Start, allowShortForm: false, out var replica, out _));

@@ -24,9 +24,7 @@ internal sealed unsafe class EpollDatagramLoop
     private readonly int _socketFd;
     private readonly IDatagramHandler _handler;
     private readonly ILogger _logger;
-    private readonly int _epollFd;
-    private readonly int _wakeFd;
-    private readonly DescriptorHandle _wakeHandle;
+    private readonly EpollInstance _epoll;
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _exit;
 
@@ -38,29 +36,7 @@ internal sealed unsafe class EpollDatagramLoop
         _socketFd = socketFd;
         _handler = handler;
         _logger = logger;
-        _epollFd = LibC.epoll_create1(LibC.EPOLL_CLOEXEC);
-        if (_epollFd < 0)
-        {
-            throw Failure("epoll_create1");
-        }
-
-        _wakeFd = LibC.eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
-        if (_wakeFd < 0)
-        {
-            var error = Failure("eventfd");
-            _ = LibC.close(_epollFd);
-            throw error;
-        }
-
-        _wakeHandle = new DescriptorHandle(_wakeFd);
-        if (EpollEvent.Control(_epollFd, LibC.EPOLL_CTL_ADD, _wakeFd, LibC.EPOLLIN, WakeData) != 0
-            || EpollEvent.Control(_epollFd, LibC.EPOLL_CTL_ADD, socketFd, LibC.EPOLLIN, SocketData) != 0)
-        {
-            var error = Failure("epoll_ctl");
-            _wakeHandle.Dispose();
-            _ = LibC.close(_epollFd);
-            throw error;
-        }
+        _epoll = new EpollInstance(socketFd, LibC.EPOLLIN, SocketData, WakeData);
     }
 
     /// <summary>Completes once the loop's thread no longer touches the socket, so it may be closed.</summary>
@@ -82,15 +58,7 @@ internal sealed unsafe class EpollDatagramLoop
     public void Exit()
     {
         _exit = true;
-        ulong one = 1;
-        try
-        {
-            _ = LibC.write(_wakeHandle, &one, sizeof(ulong));
-        }
-        catch (ObjectDisposedException)
-        {
-            // The loop has exited already: nothing is left to wake.
-        }
+        _epoll.Wake();
     }
 
     private void Run()
@@ -103,7 +71,7 @@ internal sealed unsafe class EpollDatagramLoop
             byte* events = stackalloc byte[2 * 16];
             while (!_exit)
             {
-                int n = LibC.epoll_wait(_epollFd, events, 2, -1);
+                int n = LibC.epoll_wait(_epoll.Fd, events, 2, -1);
                 if (n < 0)
                 {
                     int errno = Marshal.GetLastPInvokeError();
@@ -131,8 +99,7 @@ internal sealed unsafe class EpollDatagramLoop
         }
         finally
         {
-            _wakeHandle.Dispose();
-            _ = LibC.close(_epollFd);
+            _epoll.Close();
             _exited.TrySetResult();
         }
     }
@@ -239,11 +206,5 @@ internal sealed unsafe class EpollDatagramLoop
             NetKitMetrics.DatagramRepliesDropped.Add(1, _serviceTag);
             sent++;
         }
-    }
-
-    private static NetKitException Failure(string call)
-    {
-        int errno = Marshal.GetLastPInvokeError();
-        return new NetKitException(NetErrorKind.Other, "cannot start the epoll model", $"{call} failed with errno {errno}");
     }
 }

@@ -32,8 +32,7 @@ internal sealed unsafe class EpollLoop
     private readonly EpollLoopGroup _group;
     private readonly TcpServer _server;
     private readonly int _listenerFd;
-    private readonly int _wakeFd;
-    private readonly DescriptorHandle _wakeHandle;
+    private readonly EpollInstance _epoll;
     private readonly byte[] _events = GC.AllocateUninitializedArray<byte>(MaxEvents * EpollEvent.Size, pinned: true);
     private readonly ConcurrentQueue<EpollConnection> _posted = new();
     private readonly TaskCompletionSource _acceptStopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -56,38 +55,15 @@ internal sealed unsafe class EpollLoop
         _server = server;
         _listenerFd = listenerFd;
         Index = index;
-        EpollFd = LibC.epoll_create1(LibC.EPOLL_CLOEXEC);
-        if (EpollFd < 0)
-        {
-            throw Failure("epoll_create1");
-        }
-
-        _wakeFd = LibC.eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
-        if (_wakeFd < 0)
-        {
-            var error = Failure("eventfd");
-            _ = LibC.close(EpollFd);
-            throw error;
-        }
-
-        _wakeHandle = new DescriptorHandle(_wakeFd);
         // EPOLLEXCLUSIVE: a new connection wakes one waiting loop, not all of them (no thundering herd).
-        if (EpollEvent.Control(EpollFd, LibC.EPOLL_CTL_ADD, _wakeFd, LibC.EPOLLIN, WakeData) != 0
-            || EpollEvent.Control(EpollFd, LibC.EPOLL_CTL_ADD, listenerFd, LibC.EPOLLIN | LibC.EPOLLEXCLUSIVE, ListenerData) != 0)
-        {
-            var error = Failure("epoll_ctl");
-            _wakeHandle.Dispose();
-            _ = LibC.close(EpollFd);
-            throw error;
-        }
-
+        _epoll = new EpollInstance(listenerFd, LibC.EPOLLIN | LibC.EPOLLEXCLUSIVE, ListenerData, WakeData);
         _listenerWatched = true;
         ReceiveBuffer = GC.AllocateUninitializedArray<byte>(ReceiveBufferSize, pinned: true);
     }
 
     public int Index { get; }
 
-    public int EpollFd { get; }
+    public int EpollFd => _epoll.Fd;
 
     /// <summary>Where every connection of this loop receives, unless it keeps an unfinished request of its own.</summary>
     public byte[] ReceiveBuffer { get; }
@@ -131,11 +107,7 @@ internal sealed unsafe class EpollLoop
     }
 
     /// <summary>Releases the descriptors of a loop whose group failed to start.</summary>
-    public void CloseUnstarted()
-    {
-        _wakeHandle.Dispose();
-        _ = LibC.close(EpollFd);
-    }
+    public void CloseUnstarted() => _epoll.Close();
 
     /// <summary>Takes a connection admitted by this loop, or posted by another one (on this loop's thread).</summary>
     public void Add(EpollConnection connection)
@@ -172,15 +144,7 @@ internal sealed unsafe class EpollLoop
             return;
         }
 
-        ulong one = 1;
-        try
-        {
-            _ = LibC.write(_wakeHandle, &one, sizeof(ulong));
-        }
-        catch (ObjectDisposedException)
-        {
-            // The loop has exited: nothing is left to wake.
-        }
+        _epoll.Wake();
     }
 
     private void Run()
@@ -224,8 +188,7 @@ internal sealed unsafe class EpollLoop
             }
 
             _acceptStopped.TrySetResult();
-            _wakeHandle.Dispose();
-            _ = LibC.close(EpollFd);
+            _epoll.Close();
         }
     }
 
@@ -279,8 +242,7 @@ internal sealed unsafe class EpollLoop
 
     private void TakePosted()
     {
-        ulong count;
-        _ = LibC.read(_wakeFd, &count, sizeof(ulong));
+        _epoll.TakeWakes();
         Interlocked.Exchange(ref _wakePending, 0);
         if (_stopAccepting && _accepting)
         {
@@ -386,12 +348,5 @@ internal sealed unsafe class EpollLoop
             _listenerWatched = false;
             _ = EpollEvent.Control(EpollFd, LibC.EPOLL_CTL_DEL, _listenerFd, 0, 0);
         }
-    }
-
-    private static NetKitException Failure(string call)
-    {
-        int errno = Marshal.GetLastPInvokeError();
-        return new NetKitException(NetErrorKind.Other, "cannot start the epoll model",
-            $"{call} failed with errno {errno}");
     }
 }

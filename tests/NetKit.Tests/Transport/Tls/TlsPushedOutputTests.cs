@@ -60,6 +60,27 @@ public sealed class TlsPushedOutputTests
     }
 
     [Fact]
+    public async Task PostedWhileHalfARequestIsBuffered_ReachesTheTlsPeer_BeforeTheRest()
+    {
+        var cores = new List<PushingProtocol>();
+        await using var server = Start(cores);
+        await using var client = await TlsTestClient.ConnectAsync(server.LocalEndPoint);
+        await client.SendAsync("listen\n");
+        await client.ExpectAsync("listening\n");
+        var core = Core(cores);
+
+        // The core has seen the first half, so the connection waits for the rest with it buffered.
+        int calls = core.Calls;
+        await client.SendAsync("half");
+        await TestServers.UntilAsync(() => core.Calls > calls, "the core running over the first half");
+        Assert.True(await Task.Run(() => core.Outbox.Post(Encoding.UTF8.GetBytes("news\n"))));
+        await client.ExpectAsync("news\n");
+
+        await client.SendAsync(" done\n");
+        await client.ExpectAsync("half done\n");
+    }
+
+    [Fact]
     public async Task HeldRequest_RunsOnceWoken_WithWhatFollowed()
     {
         var cores = new List<PushingProtocol>();
