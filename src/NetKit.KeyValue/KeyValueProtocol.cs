@@ -139,6 +139,11 @@ public sealed partial class KeyValueProtocol : IPushingProtocol, IDisposable
             }
 
             _database.PubSub.RemoveAll(pubsub);
+            if (Session.BlockedListIfAny is { } blocked)
+            {
+                _database.Databases.Blocking.Forget(blocked);
+            }
+
             _database.Disconnect(Session);
         }
     }

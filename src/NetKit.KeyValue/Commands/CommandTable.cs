@@ -67,6 +67,7 @@ internal sealed class CommandTable
         OperationsCommands.Register(table);
         DatabaseCommands.Register(table);
         HashCommands.Register(table);
+        ListCommands.Register(table);
         FunctionCommands.Register(table);
         DumpCommands.Register(table);
         TransactionCommands.Register(table);

@@ -16,6 +16,7 @@ internal static class ConfigSetter
         "maxmemory", "maxmemory-policy", "requirepass", "timeout", "slowlog-log-slower-than", "slowlog-max-len", "appendfsync",
         "hash-max-listpack-entries", "hash-max-listpack-value", "hash-max-ziplist-entries", "hash-max-ziplist-value", "client-output-buffer-limit",
         "notify-keyspace-events",
+        "list-max-listpack-size", "list-max-ziplist-size", "list-compress-depth", "save",
     ];
 
     /// <param name="known">Every setting CONFIG GET reports, so a known immutable one gets its own error.</param>
@@ -83,6 +84,10 @@ internal static class ConfigSetter
             : "argument(s) must be one of the following: everysec, always, no",
         "hash-max-listpack-entries" => Range(value, 0, long.MaxValue),
         "hash-max-listpack-value" => TryMemory(value, out _) ? null : "argument must be a memory value",
+        "list-max-listpack-size" => Range(value, int.MinValue, int.MaxValue),
+        "list-compress-depth" => Range(value, 0, int.MaxValue),
+        // kv takes no RDB snapshots: turning them off (the suite's start_server does) is already so.
+        "save" => value.Length == 0 ? null : "kv takes no RDB snapshots (its persistence is the append-only log)",
         "client-output-buffer-limit" => ClientOutputLimits.TryParse(value, ClientOutputLimits.Default, allowShortForm: false, out _, out string? error) ? null : error,
         "notify-keyspace-events" => KeyspaceEvents.TryParse(value, out _) ? null : KeyspaceEvents.InvalidFlagsError,
         _ => "unsupported",
@@ -93,6 +98,7 @@ internal static class ConfigSetter
     {
         "hash-max-ziplist-entries" => "hash-max-listpack-entries",
         "hash-max-ziplist-value" => "hash-max-listpack-value",
+        "list-max-ziplist-size" => "list-max-listpack-size",
         _ => name,
     };
 
@@ -147,6 +153,14 @@ internal static class ConfigSetter
             case "notify-keyspace-events":
                 KeyspaceEvents.TryParse(value, out var events);
                 database.Databases.Events.Flags = events;
+                break;
+            case "list-max-listpack-size":
+                database.Databases.ListMaxListpackSize = long.Parse(value, CultureInfo.InvariantCulture);
+                break;
+            case "save":
+                break;
+            case "list-compress-depth":
+                database.Databases.ListCompressDepth = long.Parse(value, CultureInfo.InvariantCulture);
                 break;
             case "slowlog-max-len":
                 settings.SlowlogMaxLength = (int)Math.Min(int.MaxValue, long.Parse(value, CultureInfo.InvariantCulture));

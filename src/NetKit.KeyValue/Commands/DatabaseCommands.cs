@@ -156,7 +156,7 @@ internal static class DatabaseCommands
             }
 
             // Strings are never changed in place, so both keys may share one; other types are copied.
-            destination.PutLocked(context[2], value is HashValue hash ? hash.Clone() : value, expiresAtMs, source.Access.FormOf(context[1]));
+            destination.PutLocked(context[2], value switch { HashValue hash => hash.Clone(), ListValue list => list.Clone(), _ => value }, expiresAtMs, source.Access.FormOf(context[1]));
             destination.Notify(KeyspaceEventClass.Generic, "copy_to"u8, context[2]);
         }
 

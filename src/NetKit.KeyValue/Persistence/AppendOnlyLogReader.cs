@@ -10,7 +10,7 @@ namespace NetKit.KeyValue.Persistence;
 /// record cut short by the end of the file is a torn write (a crash mid-append), anything else that does
 /// not parse is damage.
 /// </summary>
-internal sealed class AppendOnlyLogReader
+internal sealed partial class AppendOnlyLogReader
 {
     /// <summary>Redis's own ceiling for a bulk string; a larger length is damage, not data.</summary>
     internal const long MaxBulkLength = 512L * 1024 * 1024;
@@ -570,6 +570,14 @@ internal sealed class AppendOnlyLogReader
                         _store.HashDeleteLocked(key, hash, Arg(record, i));
                     }
                 }
+            }
+        }
+        else if (IsListRecord(upper))
+        {
+            ApplyList(upper, record, out problem, dryRun);
+            if (problem is not null || dryRun)
+            {
+                return;
             }
         }
         else

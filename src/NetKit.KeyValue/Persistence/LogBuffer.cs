@@ -9,7 +9,7 @@ namespace NetKit.KeyValue.Persistence;
 /// Pooled storage, so a steady stream of records costs no allocation; <see cref="Reset"/> gives a large
 /// array back so one huge value does not pin its memory for ever.
 /// </summary>
-internal sealed class LogBuffer
+internal sealed partial class LogBuffer
 {
     private const int InitialSize = 64 * 1024;
 

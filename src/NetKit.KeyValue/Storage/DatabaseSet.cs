@@ -16,6 +16,7 @@ internal sealed class DatabaseSet
         _databases = new KeyValueStore[count];
         _databases[0] = first;
         Time = time;
+        Blocking = new BlockingLists(this, count);
         for (int i = 1; i < count; i++)
         {
             _databases[i] = new KeyValueStore(this, i);
@@ -39,6 +40,19 @@ internal sealed class DatabaseSet
 
     /// <summary>hash-max-listpack-value: a hash with a longer field or value is a hashtable.</summary>
     public long HashMaxListpackValue { get; set; } = HashValue.ListpackMaxValue;
+
+    /// <summary>Clients blocked on list keys (BLPOP...), in every database.</summary>
+    public BlockingLists Blocking { get; }
+
+    /// <summary>Nonzero while a log rewrite's snapshot runs: the number lists are preserved under (see
+    /// <see cref="KeyValueStore.PreserveForRewriteLocked"/>). Read and changed under the write lock.</summary>
+    public long RewriteEpoch { get; set; }
+
+    /// <summary>list-max-listpack-size and list-compress-depth, kept for CONFIG GET: Redis 7.0 keeps every list
+    /// as a quicklist whatever they say, so they change nothing that shows.</summary>
+    public long ListMaxListpackSize { get; set; } = -2;
+
+    public long ListCompressDepth { get; set; }
 
     public int Count => _databases.Length;
 

@@ -30,6 +30,10 @@ public interface IKeyValueJournal
     /// <summary>The field was removed from the hash; a hash left empty no longer exists.</summary>
     void RecordHashDelete(int database, ReadOnlySpan<byte> key, ReadOnlySpan<byte> field);
 
+    /// <summary>The list at the record's key changed as the record says (a push creates it; a list left empty
+    /// is deleted by a <see cref="RecordDelete"/> after it).</summary>
+    void RecordList(int database, in ListRecord record);
+
     /// <summary>The changes recorded until <see cref="EndTransaction"/> are one unit (EXEC, SWAPDB): a replay
     /// applies all of them or none.</summary>
     void BeginTransaction();

@@ -280,6 +280,11 @@ public sealed partial class KeyValueStore
         {
             JournalValue(journal, key, value, expiresAtMs);
         }
+
+        if (value is ListValue)
+        {
+            _set.Blocking.SignalLocked(Index, key);
+        }
     }
 
     /// <summary>Caller holds <see cref="WriteLock"/>.</summary>
@@ -368,6 +373,9 @@ public sealed partial class KeyValueStore
                     journal.RecordHashSet(Index, key, field, fieldValue);
                 }
 
+                break;
+            case ListValue list:
+                JournalList(journal, key, list);
                 break;
         }
 

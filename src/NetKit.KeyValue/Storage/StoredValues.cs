@@ -15,6 +15,7 @@ internal static class StoredValues
     {
         byte[] => "string"u8,
         HashValue => "hash"u8,
+        ListValue => "list"u8,
         _ => "none"u8,
     };
 
@@ -24,6 +25,7 @@ internal static class StoredValues
         byte[] bytes when bytes.Length <= 20 && CommandContext.TryParseInteger(bytes, out _) => "int",
         byte[] bytes => bytes.Length <= EmbstrMaxLength ? "embstr" : "raw",
         HashValue hash => hash.Encoding,
+        ListValue => "quicklist",
         _ => "unknown",
     };
 
@@ -32,6 +34,7 @@ internal static class StoredValues
     {
         byte[] bytes => bytes.Length,
         HashValue hash => hash.UsedBytes,
+        ListValue list => list.UsedBytes,
         _ => 0,
     };
 }

@@ -120,6 +120,9 @@ public class ExpiryTests
         public void RecordHashDelete(int database, ReadOnlySpan<byte> key, ReadOnlySpan<byte> field) =>
             Records.Add($"hdel {System.Text.Encoding.UTF8.GetString(key)} {System.Text.Encoding.UTF8.GetString(field)}");
 
+        public void RecordList(int database, in ListRecord record) =>
+            Records.Add($"list {record.Change} {System.Text.Encoding.UTF8.GetString(record.Key)}");
+
         public void BeginTransaction() => Records.Add("multi");
 
         public void EndTransaction() => Records.Add("exec");
