@@ -219,15 +219,8 @@ internal static class BlockingListCommands
                     reply.Error(WrongTypeException.Reply);
                     break;
                 default:
-                    if (client.Destination is null)
-                    {
-                        reply.NullArray();
-                    }
-                    else
-                    {
-                        reply.Null();
-                    }
-
+                    // Redis 7.0's replyToBlockedClientTimedOut: the null array for every list command, BLMOVE too.
+                    reply.NullArray();
                     break;
             }
 
@@ -289,13 +282,8 @@ internal static class BlockingListCommands
         }
 
         double ms = Math.Ceiling(seconds * 1000);
-        if (ms >= 9.2233720368547758e18)
-        {
-            context.Reply.Error("ERR timeout is out of range"u8);
-            return false;
-        }
-
-        if (ms < 0)
+        // Past 64 bits Redis 7.0's conversion to milliseconds wraps negative, and says so.
+        if (ms < 0 || ms >= 9.2233720368547758e18)
         {
             context.Reply.Error("ERR timeout is negative"u8);
             return false;

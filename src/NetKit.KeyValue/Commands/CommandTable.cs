@@ -68,6 +68,7 @@ internal sealed class CommandTable
         DatabaseCommands.Register(table);
         HashCommands.Register(table);
         ListCommands.Register(table);
+        SortCommand.Register(table);
         FunctionCommands.Register(table);
         DumpCommands.Register(table);
         TransactionCommands.Register(table);

@@ -299,12 +299,6 @@ internal static class ListCommands
                     return;
                 }
 
-                if (rank == long.MinValue)
-                {
-                    context.Reply.Error("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"u8);
-                    return;
-                }
-
                 if (rank == 0)
                 {
                     context.Reply.Error("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list"u8);
@@ -342,7 +336,8 @@ internal static class ListCommands
             }
 
             bool fromTail = rank < 0;
-            long skip = Math.Abs(rank) - 1;
+            // Redis 7.0 negates the rank in 64 bits: the most negative one stays negative and takes the first match.
+            long skip = rank == long.MinValue ? 0 : Math.Abs(rank) - 1;
             var found = new List<long>();
             long limit = count < 0 ? 1 : count;
             var element = context[2];

@@ -39,6 +39,26 @@ internal sealed class BlockingLists
         _anyReady = true;
     }
 
+    /// <summary>Database <paramref name="database"/> now holds other data (SWAPDB): every waited key that is a
+    /// list there is ready, as Redis 7.0 scans for them.</summary>
+    public void SignalDatabaseLocked(int database)
+    {
+        if (_blockedCount == 0 || _waiting[database] is not { Count: > 0 } byKey)
+        {
+            return;
+        }
+
+        var store = _set[database];
+        foreach (var key in byKey.Keys)
+        {
+            if (store.TryPeekValue(key, out object value) && value is ListValue)
+            {
+                _ready.Add((database, key));
+                _anyReady = true;
+            }
+        }
+    }
+
     /// <summary>Queues <paramref name="client"/> on each of its keys and starts its timer (0 = no deadline).
     /// Caller holds the write lock.</summary>
     public void BlockLocked(BlockedClient client, long timeoutMs, TimeProvider time)

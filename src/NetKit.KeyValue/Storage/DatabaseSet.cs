@@ -107,6 +107,8 @@ internal sealed class DatabaseSet
         first.SwapWatchers(second);
         Volatile.Write(ref _databases[a], second);
         Volatile.Write(ref _databases[b], first);
+        Blocking.SignalDatabaseLocked(a);
+        Blocking.SignalDatabaseLocked(b);
         if (Journal is { } journal)
         {
             // Logged as its effect, both databases rewritten whole, because replaying a SWAPDB record twice

@@ -7,7 +7,7 @@ namespace NetKit.KeyValue;
 /// </summary>
 /// <remarks>Redis 7.0 keeps every list as a quicklist (OBJECT ENCODING says so for one element as for a
 /// million); how it is held here does not show.</remarks>
-internal sealed class ListValue
+internal sealed class ListValue : ISortable
 {
     /// <summary>Rough cost of one element's slot and array header, for memory accounting.</summary>
     internal const int PerElementOverhead = 24;
@@ -239,6 +239,16 @@ internal sealed class ListValue
         }
 
         return copy;
+    }
+
+    public bool Ordered => true;
+
+    public void CopyTo(List<byte[]> into, int start, int count, bool reverse)
+    {
+        for (int n = start; n < _count && n - start < count; n++)
+        {
+            into.Add(this[reverse ? _count - 1 - n : n]);
+        }
     }
 
     /// <summary>A copy (COPY); the element arrays are shared, since stored arrays are never modified.</summary>
