@@ -92,14 +92,6 @@ public sealed partial class KeyValueProtocol
         else
         {
             CommandExecution.Run(ref context, spec);
-            if (Session.BlockedListIfAny is { HoldRequested: true } blocked)
-            {
-                // A blocking list command waits: its request stays unconsumed until a push, its timeout or
-                // CLIENT UNBLOCK wakes the connection to run it again.
-                blocked.HoldRequested = false;
-                _holding = true;
-                return;
-            }
         }
 
         // Clients blocked on lists this command (or EXEC) pushed to are served now that it is done.

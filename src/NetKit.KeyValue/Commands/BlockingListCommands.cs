@@ -4,8 +4,8 @@ namespace NetKit.KeyValue;
 
 /// <summary>
 /// BLPOP, BRPOP, BLMOVE, BRPOPLPUSH and BLMPOP, as Redis 7.0 runs them: a list with elements is served at
-/// once, as the non-blocking form would; otherwise the client waits, holding no thread (see
-/// <see cref="BlockedClient"/>), until a push serves it in the order clients blocked, its timeout passes
+/// once, as the non-blocking form would; otherwise the command is taken and the client waits, holding no
+/// thread (see <see cref="BlockedClient"/>), until a push serves it in the order clients blocked, its timeout passes
 /// (seconds as a decimal, 0 = for ever) or CLIENT UNBLOCK ends the wait. Inside MULTI/EXEC a blocking command
 /// never waits: it answers nil at once, as the timeout would.
 /// </summary>
@@ -29,11 +29,6 @@ internal static class BlockingListCommands
     private static void BlockingPop(ref CommandContext context, bool head)
     {
         var client = context.Session.BlockedList;
-        if (client.State != BlockState.None)
-        {
-            Resume(ref context, client);
-            return;
-        }
 
         if (!TryTimeout(ref context, context.Count - 1, out long timeoutMs))
         {
@@ -72,11 +67,6 @@ internal static class BlockingListCommands
     private static void BLMove(ref CommandContext context)
     {
         var client = context.Session.BlockedList;
-        if (client.State != BlockState.None)
-        {
-            Resume(ref context, client);
-            return;
-        }
 
         if (ListMoveCommands.TryEnd(ref context, 3, out bool fromHead) && ListMoveCommands.TryEnd(ref context, 4, out bool toHead))
         {
@@ -87,11 +77,6 @@ internal static class BlockingListCommands
     private static void BRPopLPush(ref CommandContext context)
     {
         var client = context.Session.BlockedList;
-        if (client.State != BlockState.None)
-        {
-            Resume(ref context, client);
-            return;
-        }
 
         BlockingMove(ref context, client, fromHead: false, toHead: true, 3);
     }
@@ -130,11 +115,6 @@ internal static class BlockingListCommands
     private static void BLMPop(ref CommandContext context)
     {
         var client = context.Session.BlockedList;
-        if (client.State != BlockState.None)
-        {
-            Resume(ref context, client);
-            return;
-        }
 
         if (!ListMoveCommands.TryParseMPop(ref context, 2, out int keyCount, out bool head, out long count)
             || !TryTimeout(ref context, 1, out long timeoutMs))
@@ -180,23 +160,21 @@ internal static class BlockingListCommands
         client.ServedKey = null;
         client.Served.Clear();
         context.Store.Databases.Blocking.BlockLocked(client, timeoutMs, context.Store.TimeProvider);
-        client.HoldRequested = true;
     }
 
-    /// <summary>The held command run again once woken: the wait's outcome, replied; or held again if it goes on.</summary>
-    private static void Resume(ref CommandContext context, BlockedClient client)
+    /// <summary>The wait's outcome, replied once it has ended (see <see cref="KeyValueProtocol"/>'s blocked path);
+    /// false while it goes on.</summary>
+    public static bool TryDeliver(BlockedClient client, ReplyWriter reply, Lock writeLock)
     {
-        lock (context.Store.WriteLock)
+        lock (writeLock)
         {
             var state = client.State;
-            if (state == BlockState.Waiting)
+            if (state is BlockState.Waiting or BlockState.None)
             {
-                client.HoldRequested = true;
-                return;
+                return false;
             }
 
             client.State = BlockState.None;
-            var reply = context.Reply;
             switch (state)
             {
                 case BlockState.Served when client.Destination is not null:
@@ -226,6 +204,7 @@ internal static class BlockingListCommands
 
             client.Served.Clear();
             client.ServedKey = null;
+            return true;
         }
     }
 

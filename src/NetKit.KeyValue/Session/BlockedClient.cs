@@ -2,9 +2,9 @@ namespace NetKit.KeyValue;
 
 /// <summary>
 /// One client's blocking list command (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP) while it waits: the keys, what
-/// serving it does, its deadline, and how the wait ended. The connection holds the request unconsumed (as
-/// CLIENT PAUSE does) and reads nothing meanwhile; whoever ends the wait — a push served to it, its timer,
-/// CLIENT UNBLOCK — sets <see cref="State"/> and wakes the connection, whose rerun of the request replies.
+/// serving it does, its deadline, and how the wait ended. The request is consumed and its connection runs no
+/// other request meanwhile; whoever ends the wait — a push served to it, its timer, CLIENT UNBLOCK — sets
+/// <see cref="State"/> and wakes the connection, which writes the reply before anything else.
 /// Changed only under the store's write lock.
 /// </summary>
 internal sealed class BlockedClient
@@ -14,9 +14,6 @@ internal sealed class BlockedClient
     public ClientSession Session { get; }
 
     public BlockState State { get; set; }
-
-    /// <summary>Set by the command that blocked, read and cleared by the dispatcher: leave the request held.</summary>
-    public bool HoldRequested { get; set; }
 
     public int Database { get; set; }
 

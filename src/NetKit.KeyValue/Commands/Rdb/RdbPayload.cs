@@ -11,7 +11,7 @@ namespace NetKit.KeyValue;
 /// written with Redis's integer encodings but without LZF compression, hashes as plain RDB hashes; what
 /// Redis writes (LZF-compressed strings, listpack hashes) is read as well.
 /// </summary>
-internal static class RdbPayload
+internal static partial class RdbPayload
 {
     /// <summary>Redis 7.0's RDB_VERSION: a payload of a later version is refused.</summary>
     public const ushort Version = 10;
@@ -38,6 +38,9 @@ internal static class RdbPayload
                     WriteString(output, fieldValue);
                 }
 
+                break;
+            case ListValue list:
+                WriteList(output, list);
                 break;
             default:
                 throw new ArgumentException("no RDB form for this value", nameof(value));
@@ -127,6 +130,8 @@ internal static class RdbPayload
                 return true;
             }
 
+            case TypeList or TypeListQuicklist2:
+                return TryReadList(ref reader, type, out value);
             default:
                 return false;
         }
