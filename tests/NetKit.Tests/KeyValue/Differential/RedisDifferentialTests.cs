@@ -8,7 +8,7 @@ using NetKit.Tests.KeyValue.Server;
 namespace NetKit.Tests.KeyValue.Differential;
 
 /// <summary>
-/// The same random command sequences — strings (INCRBYFLOAT, SETRANGE, OBJECT ENCODING included), hashes, SELECT/MOVE/COPY/SWAPDB, MULTI/EXEC, WATCH from two
+/// The same random command sequences — strings (INCRBYFLOAT, SETRANGE, OBJECT ENCODING included), hashes, lists (SORT too), SELECT/MOVE/COPY/SWAPDB, MULTI/EXEC, WATCH from two
 /// clients — sent to redis-server and to NetKit, every reply compared byte for byte. Replies whose order is
 /// the dictionary's (HGETALL, KEYS...) are left out. Bounded: a few hundred commands per seed, a few seeds.
 /// </summary>
@@ -69,8 +69,24 @@ public class RedisDifferentialTests
         string F() => Fields[random.Next(Fields.Length)];
         string V() => Values[random.Next(Values.Length)];
         string Db() => random.Next(3).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return random.Next(39) switch
+        string I() => (random.Next(7) - 3).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string End() => random.Next(2) == 0 ? "LEFT" : "RIGHT";
+        return random.Next(54) switch
         {
+            39 or 40 => [random.Next(2) == 0 ? "LPUSH" : "RPUSH", K(), V(), V()],
+            41 => [random.Next(2) == 0 ? "LPOP" : "RPOP", K()],
+            42 => [random.Next(2) == 0 ? "LPOP" : "RPOP", K(), random.Next(3).ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            43 => ["LRANGE", K(), I(), I()],
+            44 => ["LLEN", K()],
+            45 => random.Next(2) == 0 ? ["LINDEX", K(), I()] : ["LSET", K(), I(), V()],
+            46 => ["LREM", K(), I(), V()],
+            47 => ["LTRIM", K(), I(), I()],
+            48 => ["LINSERT", K(), random.Next(2) == 0 ? "BEFORE" : "AFTER", V(), V()],
+            49 => random.Next(2) == 0 ? ["LPOS", K(), V()] : ["LPOS", K(), V(), "RANK", I() is "0" ? "1" : "-1", "COUNT", "0"],
+            50 => random.Next(2) == 0 ? ["LMOVE", K(), K(), End(), End()] : ["RPOPLPUSH", K(), K()],
+            51 => ["LMPOP", "2", K(), K(), End(), "COUNT", "2"],
+            52 => [random.Next(2) == 0 ? "LPUSHX" : "RPUSHX", K(), V()],
+            53 => random.Next(2) == 0 ? ["SORT", K(), "ALPHA"] : ["SORT", K(), "LIMIT", "0", "2", "ALPHA", "DESC"],
             0 or 1 => ["SET", K(), V()],
             2 or 3 => ["GET", K()],
             4 => ["INCR", K()],
