@@ -28,7 +28,7 @@ public sealed partial class KeyValueProtocol
     private void DeliverBlockedReply(CountingBufferWriter output)
     {
         if (Session.BlockedListIfAny is not { State: not (BlockState.None or BlockState.Waiting) } blocked
-            || !BlockingListCommands.TryDeliver(blocked, new ReplyWriter(output, ReplyMode.Resp), _database.Databases.WriteLock))
+            || !BlockingListCommands.TryDeliver(blocked, new ReplyWriter(output, RespMode), _database.Databases.WriteLock))
         {
             return;
         }

@@ -63,7 +63,7 @@ internal static class ListCommands
 
             for (int i = 2; i < context.Count; i++)
             {
-                store.ListPushLocked(key, list, head, context[i]);
+                store.ListPushLocked(key, list, head, context[i], notify: i == context.Count - 1);
             }
 
             length = list.Count;

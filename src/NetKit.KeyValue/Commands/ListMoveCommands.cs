@@ -63,9 +63,7 @@ internal static class ListMoveCommands
             return false;
         }
 
-        store.TryGetList(destination, out _);
-        element = store.ListPopOneLocked(source, from, fromHead);
-        store.ListPushLocked(destination, store.GetOrAddListLocked(destination), toHead, element);
+        element = store.ListMoveLocked(source, from, fromHead, destination, toHead);
         return true;
     }
 

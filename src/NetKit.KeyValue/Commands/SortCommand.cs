@@ -166,10 +166,11 @@ internal static class SortCommand
             if (outputLength > 0)
             {
                 db.PutLocked(context[store], result, expiresAtMs: 0);
+                db.Notify(KeyspaceEventClass.List, "sortstore"u8, context[store]);
             }
-            else
+            else if (db.RemoveLocked(context[store]))
             {
-                db.RemoveLocked(context[store]);
+                db.Notify(KeyspaceEventClass.Generic, "del"u8, context[store]);
             }
 
             context.Reply.Integer(outputLength);

@@ -196,9 +196,7 @@ internal sealed class BlockingLists
             client.Served.Clear();
             if (client.Destination is { } to)
             {
-                var element = store.ListPopOneLocked(key, list, client.FromHead);
-                store.ListPushLocked(to, store.GetOrAddListLocked(to), client.ToHead, element);
-                client.Served.Add(element);
+                client.Served.Add(store.ListMoveLocked(key, list, client.FromHead, to, client.ToHead));
             }
             else
             {

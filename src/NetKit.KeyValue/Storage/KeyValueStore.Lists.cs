@@ -45,13 +45,18 @@ public sealed partial class KeyValueStore
         return list;
     }
 
-    internal void ListPushLocked(ReadOnlySpan<byte> key, ListValue list, bool head, ReadOnlySpan<byte> element)
+    /// <param name="notify">Publish the lpush/rpush keyspace event: a variadic push publishes it once, after its last element.</param>
+    internal void ListPushLocked(ReadOnlySpan<byte> key, ListValue list, bool head, ReadOnlySpan<byte> element, bool notify = true)
     {
         PreserveForRewriteLocked(list);
         var stored = element.ToArray();
         Interlocked.Add(ref _usedBytes, head ? list.PushHead(stored) : list.PushTail(stored));
         Changed(key, new ListRecord(head ? ListChange.PushHead : ListChange.PushTail, key, element));
         _set.Blocking.SignalLocked(Index, key);
+        if (notify)
+        {
+            Notify(KeyspaceEventClass.List, head ? "lpush"u8 : "rpush"u8, key);
+        }
     }
 
     /// <summary>Pops up to <paramref name="count"/> elements (the list must hold one) into <paramref name="popped"/>.</summary>
@@ -68,6 +73,7 @@ public sealed partial class KeyValueStore
 
         Interlocked.Add(ref _usedBytes, delta);
         Changed(key, new ListRecord(head ? ListChange.PopHead : ListChange.PopTail, key, first: n));
+        Notify(KeyspaceEventClass.List, head ? "lpop"u8 : "rpop"u8, key);
         DropIfEmptyLocked(key, list);
     }
 
@@ -78,7 +84,24 @@ public sealed partial class KeyValueStore
         var element = list.Pop(head, out long delta);
         Interlocked.Add(ref _usedBytes, delta);
         Changed(key, new ListRecord(head ? ListChange.PopHead : ListChange.PopTail, key, first: 1));
+        Notify(KeyspaceEventClass.List, head ? "lpop"u8 : "rpop"u8, key);
         DropIfEmptyLocked(key, list);
+        return element;
+    }
+
+    /// <summary>LMOVE's move of one element (the source must hold one), with Redis's order of events: the push,
+    /// then the pop, then the source's deletion if it is left empty (never when it is its own destination).</summary>
+    /// <exception cref="WrongTypeException">The destination holds another type.</exception>
+    internal byte[] ListMoveLocked(ReadOnlySpan<byte> source, ListValue from, bool fromHead, ReadOnlySpan<byte> destination, bool toHead)
+    {
+        var to = source.SequenceEqual(destination) ? from : TryGetList(destination, out ListValue existing) ? existing : null;
+        PreserveForRewriteLocked(from);
+        var element = from.Pop(fromHead, out long delta);
+        Interlocked.Add(ref _usedBytes, delta);
+        Changed(source, new ListRecord(fromHead ? ListChange.PopHead : ListChange.PopTail, source, first: 1));
+        ListPushLocked(destination, to ?? GetOrAddListLocked(destination), toHead, element);
+        Notify(KeyspaceEventClass.List, fromHead ? "lpop"u8 : "rpop"u8, source);
+        DropIfEmptyLocked(source, from);
         return element;
     }
 
@@ -87,6 +110,7 @@ public sealed partial class KeyValueStore
         PreserveForRewriteLocked(list);
         Interlocked.Add(ref _usedBytes, list.Set(position, element.ToArray()));
         Changed(key, new ListRecord(ListChange.Set, key, element, first: position));
+        Notify(KeyspaceEventClass.List, "lset"u8, key);
     }
 
     /// <summary>LINSERT at the first <paramref name="pivot"/>; false when there is none.</summary>
@@ -101,6 +125,7 @@ public sealed partial class KeyValueStore
         PreserveForRewriteLocked(list);
         Interlocked.Add(ref _usedBytes, list.Insert(before ? at : at + 1, element.ToArray()));
         Changed(key, new ListRecord(before ? ListChange.InsertBefore : ListChange.InsertAfter, key, element, pivot: pivot));
+        Notify(KeyspaceEventClass.List, "linsert"u8, key);
         return true;
     }
 
@@ -116,6 +141,7 @@ public sealed partial class KeyValueStore
         int removed = list.RemoveAll(element, Math.Abs(count), count < 0, out long delta);
         Interlocked.Add(ref _usedBytes, delta);
         Changed(key, new ListRecord(ListChange.Remove, key, element, first: count));
+        Notify(KeyspaceEventClass.List, "lrem"u8, key);
         DropIfEmptyLocked(key, list);
         return removed;
     }
@@ -125,12 +151,15 @@ public sealed partial class KeyValueStore
     {
         if (start == 0 && stop == list.Count - 1)
         {
+            // Nothing to trim, but Redis publishes the event all the same.
+            Notify(KeyspaceEventClass.List, "ltrim"u8, key);
             return;
         }
 
         PreserveForRewriteLocked(list);
         Interlocked.Add(ref _usedBytes, list.Trim(start, stop));
         Changed(key, new ListRecord(ListChange.Trim, key, first: start, second: stop));
+        Notify(KeyspaceEventClass.List, "ltrim"u8, key);
         DropIfEmptyLocked(key, list);
     }
 
@@ -180,6 +209,7 @@ public sealed partial class KeyValueStore
         {
             // Journaled outright, so a replay from any starting point ends with the key gone too.
             RemoveLocked(key);
+            Notify(KeyspaceEventClass.Generic, "del"u8, key);
         }
     }
 

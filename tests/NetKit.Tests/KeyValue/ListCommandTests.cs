@@ -189,4 +189,21 @@ public class ListCommandTests
         kv.Run("SET", "s", "v");
         Assert.Equal(WrongType, kv.Run("SORT", "s"));
     }
+
+    [Fact]
+    public void KeyspaceEvents_AreRedisOwn_InRedisOrder()
+    {
+        using var kv = new RespCommandRunner();
+        using var subscriber = new RespCommandRunner(kv.Database);
+        kv.Run("CONFIG", "SET", "notify-keyspace-events", "El");
+        subscriber.Run("SUBSCRIBE", "__keyevent@0__:rpush", "__keyevent@0__:lpop", "__keyevent@0__:ltrim");
+        kv.Run("RPUSH", "l", "a", "b");
+        kv.Run("LMOVE", "l", "m", "LEFT", "RIGHT");
+        kv.Run("LTRIM", "l", "0", "-1");
+        static string Message(string channel, string key) =>
+            $"*3\r\n$7\r\nmessage\r\n${channel.Length}\r\n{channel}\r\n${key.Length}\r\n{key}\r\n";
+        // One event for a variadic push; LMOVE publishes its push before its pop, as Redis does.
+        Assert.Equal(Message("__keyevent@0__:rpush", "l") + Message("__keyevent@0__:rpush", "m") + Message("__keyevent@0__:lpop", "l")
+            + Message("__keyevent@0__:ltrim", "l") + "*2\r\n$4\r\npong\r\n$0\r\n\r\n", subscriber.Run("PING"));
+    }
 }
