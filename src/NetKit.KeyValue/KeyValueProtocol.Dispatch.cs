@@ -94,6 +94,9 @@ public sealed partial class KeyValueProtocol
             CommandExecution.Run(ref context, spec);
         }
 
+        // Clients blocked on lists this command (or EXEC) pushed to are served now that it is done.
+        _database.Databases.Blocking.ServeReady();
+
         if (RequestMetrics.Enabled)
         {
             RequestMetrics.Record(started, KeyValueService.Definition.Name, spec.Name);

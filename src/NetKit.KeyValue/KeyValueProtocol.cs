@@ -105,6 +105,7 @@ public sealed partial class KeyValueProtocol : IPushingProtocol, IDisposable
                 outbox.DrainTo(_output, _maxOutputPerCall);
             }
 
+            DeliverBlockedReply(_output);
             var step = ProcessRequests(input, endOfStream, _output);
             if (!outbox.IsEmpty && _output.Written < _maxOutputPerCall)
             {
@@ -139,6 +140,11 @@ public sealed partial class KeyValueProtocol : IPushingProtocol, IDisposable
             }
 
             _database.PubSub.RemoveAll(pubsub);
+            if (Session.BlockedListIfAny is { } blocked)
+            {
+                _database.Databases.Blocking.Forget(blocked);
+            }
+
             _database.Disconnect(Session);
         }
     }
@@ -149,6 +155,11 @@ public sealed partial class KeyValueProtocol : IPushingProtocol, IDisposable
         ReadOnlySequence<byte> remaining = input;
         while (true)
         {
+            if (Session.BlockedListIfAny is { State: BlockState.Waiting })
+            {
+                return WhileBlocked(remaining.IsEmpty, endOfStream, consumed);
+            }
+
             var reader = new SequenceReader<byte>(remaining);
             if (!reader.TryPeek(out byte first))
             {

@@ -69,6 +69,8 @@ internal sealed class CommandTable
         HashCommands.Register(table);
         SetCommands.Register(table);
         SortedSetCommands.Register(table);
+        ListCommands.Register(table);
+        SortCommand.Register(table);
         FunctionCommands.Register(table);
         DumpCommands.Register(table);
         TransactionCommands.Register(table);

@@ -18,6 +18,7 @@ internal static class ConfigSetter
         "notify-keyspace-events",
         "set-max-intset-entries", "save",
         "zset-max-listpack-entries", "zset-max-listpack-value", "zset-max-ziplist-entries", "zset-max-ziplist-value",
+        "list-max-listpack-size", "list-max-ziplist-size", "list-compress-depth",
     ];
 
     /// <param name="known">Every setting CONFIG GET reports, so a known immutable one gets its own error.</param>
@@ -90,6 +91,8 @@ internal static class ConfigSetter
         "hash-max-listpack-value" => TryMemory(value, out _) ? null : "argument must be a memory value",
         "zset-max-listpack-entries" => Range(value, 0, long.MaxValue),
         "zset-max-listpack-value" => TryMemory(value, out _) ? null : "argument must be a memory value",
+        "list-max-listpack-size" => Range(value, int.MinValue, int.MaxValue),
+        "list-compress-depth" => Range(value, 0, int.MaxValue),
         "client-output-buffer-limit" => ClientOutputLimits.TryParse(value, ClientOutputLimits.Default, allowShortForm: false, out _, out string? error) ? null : error,
         "notify-keyspace-events" => KeyspaceEvents.TryParse(value, out _) ? null : KeyspaceEvents.InvalidFlagsError,
         _ => "unsupported",
@@ -102,6 +105,7 @@ internal static class ConfigSetter
         "hash-max-ziplist-value" => "hash-max-listpack-value",
         "zset-max-ziplist-entries" => "zset-max-listpack-entries",
         "zset-max-ziplist-value" => "zset-max-listpack-value",
+        "list-max-ziplist-size" => "list-max-listpack-size",
         _ => name,
     };
 
@@ -178,6 +182,14 @@ internal static class ConfigSetter
                     database.Databases.ZsetMaxListpackValue = longestMember;
                 }
 
+                break;
+            case "list-max-listpack-size":
+                database.Databases.ListMaxListpackSize = long.Parse(value, CultureInfo.InvariantCulture);
+                break;
+            case "save":
+                break;
+            case "list-compress-depth":
+                database.Databases.ListCompressDepth = long.Parse(value, CultureInfo.InvariantCulture);
                 break;
             case "slowlog-max-len":
                 settings.SlowlogMaxLength = (int)Math.Min(int.MaxValue, long.Parse(value, CultureInfo.InvariantCulture));

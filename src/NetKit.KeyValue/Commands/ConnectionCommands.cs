@@ -238,6 +238,10 @@ internal static class ConnectionCommands
         {
             ClientPauseCommands.Pause(ref context);
         }
+        else if (context.Is(1, "UNBLOCK"u8) && context.Count is 3 or 4)
+        {
+            BlockingListCommands.Unblock(ref context);
+        }
         else if (context.Is(1, "UNPAUSE"u8) && RequireArity(ref context, 2))
         {
             ClientPauseCommands.Unpause(ref context);
@@ -284,6 +288,7 @@ internal static class ConnectionCommands
                 "INFO", "    Return information about the current client connection.",
                 "LIST [TYPE normal] [ID <id> [<id> ...]]", "    Return information about client connections.",
                 "UNPAUSE", "    Stop the current client pause, resuming traffic.",
+                "UNBLOCK <clientid> [TIMEOUT|ERROR]", "    Unblock the specified blocked client.",
                 "PAUSE <timeout> [WRITE|ALL]", "    Suspend all, or just write, clients for <timeout> milliseconds.",
                 "SETNAME <name>", "    Assign the name <name> to the current connection.",
                 "REPLY (ON|OFF|SKIP)", "    Control the replies sent to the current connection.",
@@ -373,7 +378,7 @@ internal static class ConnectionCommands
     /// <summary>True (after writing the arity error) for a known subcommand called with the wrong number of arguments.</summary>
     private static bool IsKnownClientSubcommand(ref CommandContext context)
     {
-        ReadOnlySpan<string> known = ["ID", "KILL", "GETNAME", "SETNAME", "INFO", "SETINFO", "NO-EVICT", "NO-TOUCH", "HELP", "PAUSE", "UNPAUSE", "REPLY"];
+        ReadOnlySpan<string> known = ["ID", "KILL", "GETNAME", "SETNAME", "INFO", "SETINFO", "NO-EVICT", "NO-TOUCH", "HELP", "PAUSE", "UNPAUSE", "REPLY", "UNBLOCK"];
         foreach (string name in known)
         {
             if (context.Is(1, Encoding.ASCII.GetBytes(name)))

@@ -160,6 +160,7 @@ internal static class DatabaseCommands
             {
                 HashValue hash => hash.Clone(),
                 SetValue set => set.Clone(),
+                ListValue list => list.Clone(),
                 SortedSetValue sortedSet => sortedSet.Clone(),
                 _ => value,
             };

@@ -74,7 +74,7 @@ internal static class InfoBuilder
                     lines.Add("maxclients", database.Options.MaxClients);
                     lines.Add("client_recent_max_input_buffer", 0);
                     lines.Add("client_recent_max_output_buffer", 0);
-                    lines.Add("blocked_clients", database.Pause.HeldCount);
+                    lines.Add("blocked_clients", database.Pause.HeldCount + database.Databases.Blocking.Count);
                     lines.Add("tracking_clients", 0);
                     lines.Add("pubsub_clients", 0);
                     lines.Add("clients_in_timeout_table", 0);

@@ -14,11 +14,21 @@ public sealed partial class AppendOnlyLog
     public bool TryStartRewrite()
     {
         TaskCompletionSource<bool> done;
+        // Under the store's lock no change is half recorded and no transaction is open: the copy for the new
+        // file starts exactly here, which lists need (see KeyValueStore.PreserveForRewriteLocked).
+        lock (_store.WriteLock)
         lock (_gate)
         {
             if (_rewriting || _stopping || _disposed)
             {
                 return false;
+            }
+
+            _captureFrom = _active.Length;
+            if (_multiDatabase)
+            {
+                // The copy's first record then says its database.
+                _selected = -1;
             }
 
             // From here on every batch is also copied for the new file, so whatever the snapshot misses
@@ -27,6 +37,7 @@ public sealed partial class AppendOnlyLog
             _capturing = true;
             _rewriteAbandoned = false;
             _rewriteEpoch++;
+            _store.Databases.RewriteEpoch = _rewriteEpoch;
             lock (_sideGate)
             {
                 _side.Reset();
@@ -136,6 +147,11 @@ public sealed partial class AppendOnlyLog
                 }
             }
 
+            lock (_store.WriteLock)
+            {
+                _store.Databases.RewriteEpoch = 0;
+            }
+
             if (selected != 0)
             {
                 // The batches copied after the snapshot start in database 0 unless they say otherwise.
@@ -178,6 +194,11 @@ public sealed partial class AppendOnlyLog
         }
         catch (Exception e)
         {
+            lock (_store.WriteLock)
+            {
+                _store.Databases.RewriteEpoch = 0;
+            }
+
             stream?.Dispose();
             handle?.Dispose();
             AbandonRewrite(done, e is OperationCanceledException ? null : e,
@@ -213,6 +234,12 @@ public sealed partial class AppendOnlyLog
         if (value is SortedSetValue sortedSet)
         {
             WriteSortedSetSnapshot(chunk, database, key, sortedSet, expiresAtMs);
+            return;
+        }
+
+        if (value is ListValue list)
+        {
+            WriteSnapshotList(chunk, database, key, list, expiresAtMs);
             return;
         }
 

@@ -95,6 +95,13 @@ public sealed partial class AppendOnlyLog
         {
             stopping = _stopping;
             wasOverLimit = _pendingBytes > MaxPendingBytes;
+            if (_captureFrom >= 0)
+            {
+                // A rewrite started with this batch part recorded: the copy starts where it did.
+                _captureOffset = (_retryPending ? _writing.Length : 0) + _captureFrom;
+                _captureFrom = -1;
+            }
+
             if (_retryPending)
             {
                 // Still holding a batch that failed: the new changes go after it.
@@ -132,11 +139,12 @@ public sealed partial class AppendOnlyLog
         bool written = _writing.Length == 0 || TryWriteBatch();
         if (written)
         {
-            if (captureEpoch != 0 && _writing.Length > 0)
+            if (captureEpoch != 0 && _writing.Length > _captureOffset)
             {
-                CaptureForRewrite(_writing.WrittenSpan, captureEpoch);
+                CaptureForRewrite(_writing.WrittenSpan[_captureOffset..], captureEpoch);
             }
 
+            _captureOffset = 0;
             _writing.Reset();
         }
 

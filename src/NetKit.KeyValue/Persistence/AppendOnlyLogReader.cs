@@ -586,6 +586,14 @@ internal sealed partial class AppendOnlyLogReader
                 return;
             }
         }
+        else if (IsListRecord(upper))
+        {
+            ApplyList(upper, record, out problem, dryRun);
+            if (problem is not null || dryRun)
+            {
+                return;
+            }
+        }
         else
         {
             problem = $"an unknown command '{System.Text.Encoding.ASCII.GetString(name)}'";

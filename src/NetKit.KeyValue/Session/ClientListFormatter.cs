@@ -51,7 +51,7 @@ internal static class ClientListFormatter
     {
         var pubsub = client.PubSub;
         string flags = (pubsub.Monitoring ? "O" : string.Empty) + (pubsub.IsSubscribed ? "P" : string.Empty)
-                       + (client.Transaction.InMulti ? "x" : string.Empty) + (pubsub.Held ? "b" : string.Empty);
+                       + (client.Transaction.InMulti ? "x" : string.Empty) + (pubsub.Held || client.BlockedOnList ? "b" : string.Empty);
         return flags.Length == 0 ? "N" : flags;
     }
 

@@ -12,6 +12,7 @@ namespace NetKit.KeyValue;
 public sealed class ClientSession
 {
     private int _protocol = 2;
+    private BlockedClient? _blockedList;
 
     internal ClientSession(long id, ConnectionInfo? connection, long nowMs, bool authenticated)
     {
@@ -71,8 +72,16 @@ public sealed class ClientSession
     /// <summary>Its subscriptions, MONITOR mode, CLIENT PAUSE hold, and the outbox its pushed output goes to.</summary>
     internal PubSubSession PubSub { get; }
 
+    /// <summary>Its blocking list command (BLPOP...), made on first use.</summary>
+    internal BlockedClient BlockedList => _blockedList ??= new BlockedClient(this);
+
+    internal BlockedClient? BlockedListIfAny => _blockedList;
+
     /// <summary>MULTI's queue and the WATCHed keys.</summary>
     internal TransactionState Transaction { get; } = new();
+
+    /// <summary>True while a blocking list command waits (CLIENT LIST's b flag).</summary>
+    internal bool BlockedOnList => _blockedList?.State == BlockState.Waiting;
 
     /// <summary>Set, under the store's write lock, when a key this client WATCHes is changed by anyone:
     /// its EXEC then fails.</summary>

@@ -16,6 +16,7 @@ internal sealed class DatabaseSet
         _databases = new KeyValueStore[count];
         _databases[0] = first;
         Time = time;
+        Blocking = new BlockingLists(this, count);
         for (int i = 1; i < count; i++)
         {
             _databases[i] = new KeyValueStore(this, i);
@@ -47,6 +48,18 @@ internal sealed class DatabaseSet
 
     /// <summary>zset-max-listpack-value: a sorted set with a longer member is a skiplist.</summary>
     public long ZsetMaxListpackValue { get; set; } = SortedSetValue.ListpackMaxValue;
+    /// <summary>Clients blocked on list keys (BLPOP...), in every database.</summary>
+    public BlockingLists Blocking { get; }
+
+    /// <summary>Nonzero while a log rewrite's snapshot runs: the number lists are preserved under (see
+    /// <see cref="KeyValueStore.PreserveForRewriteLocked"/>). Read and changed under the write lock.</summary>
+    public long RewriteEpoch { get; set; }
+
+    /// <summary>list-max-listpack-size and list-compress-depth, kept for CONFIG GET: Redis 7.0 keeps every list
+    /// as a quicklist whatever they say, so they change nothing that shows.</summary>
+    public long ListMaxListpackSize { get; set; } = -2;
+
+    public long ListCompressDepth { get; set; }
 
     public int Count => _databases.Length;
 
@@ -101,6 +114,8 @@ internal sealed class DatabaseSet
         first.SwapWatchers(second);
         Volatile.Write(ref _databases[a], second);
         Volatile.Write(ref _databases[b], first);
+        Blocking.SignalDatabaseLocked(a);
+        Blocking.SignalDatabaseLocked(b);
         if (Journal is { } journal)
         {
             // Logged as its effect, both databases rewritten whole, because replaying a SWAPDB record twice

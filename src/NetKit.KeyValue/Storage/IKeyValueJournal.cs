@@ -41,6 +41,9 @@ public interface IKeyValueJournal
 
     /// <summary>The member was removed from the sorted set; a set left empty no longer exists.</summary>
     void RecordSortedSetRemove(int database, ReadOnlySpan<byte> key, ReadOnlySpan<byte> member);
+    /// <summary>The list at the record's key changed as the record says (a push creates it; a list left empty
+    /// is deleted by a <see cref="RecordDelete"/> after it).</summary>
+    void RecordList(int database, in ListRecord record);
 
     /// <summary>The changes recorded until <see cref="EndTransaction"/> are one unit (EXEC, SWAPDB): a replay
     /// applies all of them or none.</summary>

@@ -280,6 +280,11 @@ public sealed partial class KeyValueStore
         {
             JournalValue(journal, key, value, expiresAtMs);
         }
+
+        if (value is ListValue)
+        {
+            _set.Blocking.SignalLocked(Index, key);
+        }
     }
 
     /// <summary>Caller holds <see cref="WriteLock"/>.</summary>
@@ -379,6 +384,9 @@ public sealed partial class KeyValueStore
                 break;
             case SortedSetValue sortedSet:
                 JournalSortedSet(journal, key, sortedSet);
+                break;
+            case ListValue list:
+                JournalList(journal, key, list);
                 break;
         }
 

@@ -9,7 +9,7 @@ namespace NetKit.KeyValue;
 /// map, so a random member (SPOP, SRANDMEMBER) is one array read and a removal a swap with the last. Changed and
 /// read only under the store's write lock; the store does the journaling and memory accounting around it.
 /// </summary>
-internal sealed class SetValue
+internal sealed class SetValue : ISortable
 {
     /// <summary>Redis's default set-max-intset-entries.</summary>
     internal const int IntsetMaxEntries = 512;
@@ -34,6 +34,18 @@ internal sealed class SetValue
     public SetValue() => _ints = new long[4];
 
     public int Count => _count;
+
+    /// <summary>A set has no order of its own: SORT always sorts it.</summary>
+    public bool Ordered => false;
+
+    /// <inheritdoc />
+    public void CopyTo(List<byte[]> into, int start, int count, bool reverse)
+    {
+        for (int n = start; n < _count && n - start < count; n++)
+        {
+            into.Add(MemberArrayAt(reverse ? _count - 1 - n : n));
+        }
+    }
 
     public bool IsIntset => _ints is not null;
 

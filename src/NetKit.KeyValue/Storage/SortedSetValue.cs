@@ -5,7 +5,7 @@ namespace NetKit.KeyValue;
 /// dictionary finds a member's node, a skiplist with spans orders them (ranks in O(log n)), as Redis's zset.
 /// Changed and read only under the store's write lock; the store journals and accounts around the changes.
 /// </summary>
-internal sealed class SortedSetValue
+internal sealed class SortedSetValue : ISortable
 {
     /// <summary>The defaults of Redis 7's zset-max-listpack-entries and zset-max-listpack-value (as its
     /// redis.conf sets them): beyond either, a sorted set is a skiplist, as OBJECT ENCODING reports it.</summary>
@@ -29,6 +29,40 @@ internal sealed class SortedSetValue
     }
 
     public int Count => _members.Count;
+
+    /// <summary>Ordered by score, the order SORT ... BY nosort keeps.</summary>
+    public bool Ordered => true;
+
+    /// <inheritdoc />
+    public void CopyTo(List<byte[]> into, int start, int count, bool reverse)
+    {
+        int total = Count;
+        int first = reverse ? Math.Max(0, total - start - count) : start;
+        int last = reverse ? total - 1 - start : Math.Min(total - 1, start + count - 1);
+        var taken = new List<byte[]>();
+        int rank = 0;
+        foreach (var (member, _) in Ascending)
+        {
+            if (rank > last)
+            {
+                break;
+            }
+
+            if (rank >= first)
+            {
+                taken.Add(member);
+            }
+
+            rank++;
+        }
+
+        if (reverse)
+        {
+            taken.Reverse();
+        }
+
+        into.AddRange(taken);
+    }
 
     /// <summary>Approximate bytes held by members and scores.</summary>
     public long UsedBytes { get; private set; }
@@ -160,6 +194,10 @@ internal sealed class SortedSetValue
         copy.UsedBytes = UsedBytes;
         return copy;
     }
+
+    /// <summary>From now on a skiplist, as SORT leaves a sorted set in Redis (nothing else changes: one structure
+    /// serves both encodings here).</summary>
+    public void UseSkiplist() => _skiplist = true;
 
     /// <summary>Marks a set built whole (RESTORE of a zset2 payload) as Redis marks it after loading: a
     /// listpack when small enough, else a skiplist.</summary>

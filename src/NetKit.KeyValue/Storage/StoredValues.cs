@@ -17,6 +17,7 @@ internal static class StoredValues
         HashValue => "hash"u8,
         SetValue => "set"u8,
         SortedSetValue => "zset"u8,
+        ListValue => "list"u8,
         _ => "none"u8,
     };
 
@@ -28,6 +29,7 @@ internal static class StoredValues
         HashValue hash => hash.Encoding,
         SetValue set => set.Encoding,
         SortedSetValue sortedSet => sortedSet.Encoding,
+        ListValue => "quicklist",
         _ => "unknown",
     };
 
@@ -38,6 +40,7 @@ internal static class StoredValues
         HashValue hash => hash.UsedBytes,
         SetValue set => set.UsedBytes,
         SortedSetValue sortedSet => sortedSet.UsedBytes,
+        ListValue list => list.UsedBytes,
         _ => 0,
     };
 }

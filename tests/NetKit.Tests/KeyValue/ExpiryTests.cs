@@ -130,6 +130,8 @@ public class ExpiryTests
 
         public void RecordSortedSetRemove(int database, ReadOnlySpan<byte> key, ReadOnlySpan<byte> member) =>
             Records.Add($"zrem {System.Text.Encoding.UTF8.GetString(key)} {System.Text.Encoding.UTF8.GetString(member)}");
+        public void RecordList(int database, in ListRecord record) =>
+            Records.Add($"list {record.Change} {System.Text.Encoding.UTF8.GetString(record.Key)}");
 
         public void BeginTransaction() => Records.Add("multi");
 

@@ -45,6 +45,9 @@ internal static partial class RdbPayload
             case SortedSetValue sortedSet:
                 WriteSortedSet(output, sortedSet);
                 break;
+            case ListValue list:
+                WriteList(output, list);
+                break;
             default:
                 throw new ArgumentException("no RDB form for this value", nameof(value));
         }
@@ -138,6 +141,8 @@ internal static partial class RdbPayload
                 return TryReadSet(ref reader, type, maxIntsetEntries, out value);
             case TypeSortedSet or TypeSortedSet2 or TypeSortedSetListpack:
                 return TryReadSortedSet(type, ref reader, out value);
+            case TypeList or TypeListQuicklist2:
+                return TryReadList(ref reader, type, out value);
             default:
                 return false;
         }

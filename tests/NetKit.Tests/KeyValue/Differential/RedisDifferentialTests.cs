@@ -8,7 +8,7 @@ using NetKit.Tests.KeyValue.Server;
 namespace NetKit.Tests.KeyValue.Differential;
 
 /// <summary>
-/// The same random command sequences — strings (INCRBYFLOAT, SETRANGE, OBJECT ENCODING included), hashes, SELECT/MOVE/COPY/SWAPDB, MULTI/EXEC, WATCH from two
+/// The same random command sequences — strings (INCRBYFLOAT, SETRANGE, OBJECT ENCODING included), hashes, lists (SORT too), SELECT/MOVE/COPY/SWAPDB, MULTI/EXEC, WATCH from two
 /// clients, sorted sets — sent to redis-server and to NetKit, every reply compared byte for byte. Replies whose order is
 /// the dictionary's (HGETALL, KEYS...) are left out. Bounded: a few hundred commands per seed, a few seeds.
 /// </summary>
@@ -69,13 +69,29 @@ public partial class RedisDifferentialTests
         string F() => Fields[random.Next(Fields.Length)];
         string V() => Values[random.Next(Values.Length)];
         string Db() => random.Next(3).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string I() => (random.Next(7) - 3).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string End() => random.Next(2) == 0 ? "LEFT" : "RIGHT";
         if (random.Next(4) == 0)
         {
             return NextSortedSetCommand(random, K);
         }
 
-        return random.Next(43) switch
+        return random.Next(58) switch
         {
+            43 or 44 => [random.Next(2) == 0 ? "LPUSH" : "RPUSH", K(), V(), V()],
+            45 => [random.Next(2) == 0 ? "LPOP" : "RPOP", K()],
+            46 => [random.Next(2) == 0 ? "LPOP" : "RPOP", K(), random.Next(3).ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            47 => ["LRANGE", K(), I(), I()],
+            48 => ["LLEN", K()],
+            49 => random.Next(2) == 0 ? ["LINDEX", K(), I()] : ["LSET", K(), I(), V()],
+            50 => ["LREM", K(), I(), V()],
+            51 => ["LTRIM", K(), I(), I()],
+            52 => ["LINSERT", K(), random.Next(2) == 0 ? "BEFORE" : "AFTER", V(), V()],
+            53 => random.Next(2) == 0 ? ["LPOS", K(), V()] : ["LPOS", K(), V(), "RANK", I() is "0" ? "1" : "-1", "COUNT", "0"],
+            54 => random.Next(2) == 0 ? ["LMOVE", K(), K(), End(), End()] : ["RPOPLPUSH", K(), K()],
+            55 => ["LMPOP", "2", K(), K(), End(), "COUNT", "2"],
+            56 => [random.Next(2) == 0 ? "LPUSHX" : "RPUSHX", K(), V()],
+            57 => random.Next(2) == 0 ? ["SORT", K(), "ALPHA"] : ["SORT", K(), "LIMIT", "0", "2", "ALPHA", "DESC"],
             0 or 1 => ["SET", K(), V()],
             2 or 3 => ["GET", K()],
             4 => ["INCR", K()],

@@ -74,6 +74,10 @@ public sealed class FakeLog : IKeyValueLog
     {
     }
 
+    public void RecordList(int database, in ListRecord record)
+    {
+    }
+
     public void BeginTransaction()
     {
     }
