@@ -60,6 +60,7 @@ internal static class BlockingListCommands
             client.Destination = null;
             client.Count = 1;
             client.ManyReply = false;
+            client.SortedSet = false;
             Block(ref context, client, 1, context.Count - 2, timeoutMs);
         }
     }
@@ -108,6 +109,7 @@ internal static class BlockingListCommands
             client.Destination = context[2].ToArray();
             client.Count = 1;
             client.ManyReply = false;
+            client.SortedSet = false;
             Block(ref context, client, 1, 1, timeoutMs);
         }
     }
@@ -140,14 +142,15 @@ internal static class BlockingListCommands
             client.Destination = null;
             client.Count = count;
             client.ManyReply = true;
+            client.SortedSet = false;
             Block(ref context, client, 3, keyCount, timeoutMs);
         }
     }
 
     /// <summary>Inside EXEC a client cannot wait (Redis's CLIENT_DENY_BLOCKING): it is answered as if timed out.</summary>
-    private static bool CannotBlock(ref CommandContext context) => context.Session.PubSub.InsideExec;
+    internal static bool CannotBlock(ref CommandContext context) => context.Session.PubSub.InsideExec;
 
-    private static void Block(ref CommandContext context, BlockedClient client, int firstKey, int keyCount, long timeoutMs)
+    internal static void Block(ref CommandContext context, BlockedClient client, int firstKey, int keyCount, long timeoutMs)
     {
         var keys = new byte[keyCount][];
         for (int i = 0; i < keyCount; i++)
@@ -177,6 +180,14 @@ internal static class BlockingListCommands
             client.State = BlockState.None;
             switch (state)
             {
+                case BlockState.Served when client.SortedSet && client.ManyReply:
+                    SortedSetCommands.WriteMPopReply(reply, client.ServedKey!, client.Served.Zip(client.ServedScores).ToList());
+                    break;
+                case BlockState.Served when client.SortedSet:
+                    reply.ArrayHeader(3);
+                    reply.Bulk(client.ServedKey!);
+                    SortedSetCommands.WriteMember(reply, client.Served[0], client.ServedScores[0], withScore: true, pair: false);
+                    break;
                 case BlockState.Served when client.Destination is not null:
                     reply.Bulk(client.Served[0]);
                     break;
@@ -203,6 +214,7 @@ internal static class BlockingListCommands
             }
 
             client.Served.Clear();
+            client.ServedScores.Clear();
             client.ServedKey = null;
             return true;
         }

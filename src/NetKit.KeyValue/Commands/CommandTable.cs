@@ -69,6 +69,7 @@ internal sealed class CommandTable
         HashCommands.Register(table);
         SetCommands.Register(table);
         SortedSetCommands.Register(table);
+        BlockingSortedSetCommands.Register(table);
         ListCommands.Register(table);
         SortCommand.Register(table);
         FunctionCommands.Register(table);

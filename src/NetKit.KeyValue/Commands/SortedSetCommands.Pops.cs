@@ -50,7 +50,7 @@ internal static partial class SortedSetCommands
     }
 
     /// <summary>Removes up to <paramref name="count"/> members from one end, each journaled as a ZREM.</summary>
-    private static List<(byte[] Member, double Score)> PopLocked(KeyValueStore store, ReadOnlySpan<byte> key, SortedSetValue set, bool max, long count)
+    internal static List<(byte[] Member, double Score)> PopLocked(KeyValueStore store, ReadOnlySpan<byte> key, SortedSetValue set, bool max, long count)
     {
         var popped = new List<(byte[], double)>((int)Math.Min(count, set.Count));
         while (popped.Count < count && (max ? set.Last : set.First) is { } node)
@@ -70,20 +70,40 @@ internal static partial class SortedSetCommands
     /// <summary>ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]: from the first non-empty set.</summary>
     private static void ZMPop(ref CommandContext context)
     {
-        if (!CommandContext.TryParseInteger(context[1], out long keys) || keys < 1)
+        if (!TryParseMPop(ref context, 1, out int keyCount, out bool max, out long count))
         {
-            context.Reply.Error("ERR numkeys should be greater than 0"u8);
             return;
         }
 
-        long whereIndex = 2 + keys;
+        var store = context.Store;
+        lock (store.WriteLock)
+        {
+            if (!TryMPopLocked(ref context, 2, keyCount, max, count))
+            {
+                context.Reply.NullArray();
+            }
+        }
+    }
+
+    /// <summary>ZMPOP's and BZMPOP's numkeys (at <paramref name="at"/>), keys, MIN|MAX and COUNT; Redis's error replied when wrong.</summary>
+    internal static bool TryParseMPop(ref CommandContext context, int at, out int keyCount, out bool max, out long count)
+    {
+        keyCount = 0;
+        max = false;
+        count = -1;
+        if (!CommandContext.TryParseInteger(context[at], out long keys) || keys < 1)
+        {
+            context.Reply.Error("ERR numkeys should be greater than 0"u8);
+            return false;
+        }
+
+        long whereIndex = at + 1 + keys;
         if (whereIndex >= context.Count)
         {
             context.SyntaxError();
-            return;
+            return false;
         }
 
-        bool max;
         if (context.Is((int)whereIndex, "MIN"u8))
         {
             max = false;
@@ -95,10 +115,9 @@ internal static partial class SortedSetCommands
         else
         {
             context.SyntaxError();
-            return;
+            return false;
         }
 
-        long count = -1;
         for (int j = (int)whereIndex + 1; j < context.Count; j++)
         {
             if (count == -1 && context.Is(j, "COUNT"u8) && j + 1 < context.Count)
@@ -107,13 +126,13 @@ internal static partial class SortedSetCommands
                 if (!CommandContext.TryParseInteger(context[j], out count) || count < 1)
                 {
                     context.Reply.Error("ERR count should be greater than 0"u8);
-                    return;
+                    return false;
                 }
             }
             else
             {
                 context.SyntaxError();
-                return;
+                return false;
             }
         }
 
@@ -122,31 +141,41 @@ internal static partial class SortedSetCommands
             count = 1;
         }
 
+        keyCount = (int)keys;
+        return true;
+    }
+
+    /// <summary>Pops from the first non-empty sorted set of the keys from <paramref name="firstKey"/> and replies
+    /// [key, [[member, score]...]]; false (nothing replied) when every one is empty. Caller holds the write lock.</summary>
+    internal static bool TryMPopLocked(ref CommandContext context, int firstKey, int keyCount, bool max, long count)
+    {
         var store = context.Store;
-        lock (store.WriteLock)
+        for (int k = firstKey; k < firstKey + keyCount; k++)
         {
-            for (int k = 2; k < whereIndex; k++)
+            if (!store.TryGetSortedSet(context[k], out SortedSetValue set))
             {
-                if (!store.TryGetSortedSet(context[k], out SortedSetValue set))
-                {
-                    continue;
-                }
-
-                var popped = PopLocked(store, context[k], set, max, count);
-                context.Reply.ArrayHeader(2);
-                context.Reply.Bulk(context[k]);
-                context.Reply.ArrayHeader(popped.Count);
-                foreach (var (member, score) in popped)
-                {
-                    WriteMember(context.Reply, member, score, withScore: true, pair: true);
-                }
-
-                return;
+                continue;
             }
+
+            var popped = PopLocked(store, context[k], set, max, count);
+            WriteMPopReply(context.Reply, context[k], popped);
+            return true;
         }
 
-        context.Reply.NullArray();
+        return false;
     }
+
+    internal static void WriteMPopReply(ReplyWriter reply, ReadOnlySpan<byte> key, List<(byte[] Member, double Score)> popped)
+    {
+        reply.ArrayHeader(2);
+        reply.Bulk(key);
+        reply.ArrayHeader(popped.Count);
+        foreach (var (member, score) in popped)
+        {
+            WriteMember(reply, member, score, withScore: true, pair: true);
+        }
+    }
+
 
     private static void ZRandMember(ref CommandContext context)
     {

@@ -280,7 +280,7 @@ internal static partial class SortedSetCommands
         }
     }
 
-    private static void WriteMember(ReplyWriter reply, ReadOnlySpan<byte> member, double score, bool withScore, bool pair)
+    internal static void WriteMember(ReplyWriter reply, ReadOnlySpan<byte> member, double score, bool withScore, bool pair)
     {
         if (pair)
         {

@@ -42,4 +42,10 @@ internal sealed class BlockedClient
     public byte[]? ServedKey { get; set; }
 
     public List<byte[]> Served { get; } = [];
+
+    /// <summary>Blocked on sorted sets (BZPOPMIN, BZPOPMAX, BZMPOP) rather than lists: <see cref="FromHead"/> then
+    /// means the lowest scores, and <see cref="ServedScores"/> holds the popped members' scores.</summary>
+    public bool SortedSet { get; set; }
+
+    public List<double> ServedScores { get; } = [];
 }

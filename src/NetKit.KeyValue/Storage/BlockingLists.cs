@@ -126,6 +126,15 @@ internal sealed class BlockingLists
             {
                 Leave(client);
             }
+            else if (client.State == BlockState.Served && client.SortedSet && client.ServedKey is { } setKey)
+            {
+                var store = _set[client.Database];
+                var set = store.GetOrAddSortedSetLocked(setKey);
+                for (int i = 0; i < client.Served.Count; i++)
+                {
+                    store.SortedSetSetLocked(setKey, set, client.Served[i], client.ServedScores[i]);
+                }
+            }
             else if (client.State == BlockState.Served && client.Destination is null && client.ServedKey is { } key)
             {
                 var store = _set[client.Database];
@@ -170,6 +179,16 @@ internal sealed class BlockingLists
         var store = _set[database];
         while (_waiting[database] is { } byKey && byKey.TryGetValue(key, out var queue) && queue.First is { } first)
         {
+            if (first.Value.SortedSet)
+            {
+                if (!ServeSortedSetLocked(store, key, first.Value))
+                {
+                    return;
+                }
+
+                continue;
+            }
+
             ListValue list;
             try
             {
@@ -206,6 +225,38 @@ internal sealed class BlockingLists
             client.State = BlockState.Served;
             client.Session.PubSub.Outbox.Wake();
         }
+    }
+
+    /// <summary>Serves a BZPOPMIN/BZPOPMAX/BZMPOP waiter from the sorted set at <paramref name="key"/>; false when
+    /// the key holds no sorted set (or another type: its waiters wait on, as in Redis 7.0).</summary>
+    private bool ServeSortedSetLocked(KeyValueStore store, byte[] key, BlockedClient client)
+    {
+        SortedSetValue set;
+        try
+        {
+            if (!store.TryGetSortedSet(key, out set))
+            {
+                return false;
+            }
+        }
+        catch (WrongTypeException)
+        {
+            return false;
+        }
+
+        Leave(client);
+        client.ServedKey = key;
+        client.Served.Clear();
+        client.ServedScores.Clear();
+        foreach (var (member, score) in SortedSetCommands.PopLocked(store, key, set, max: !client.FromHead, client.Count))
+        {
+            client.Served.Add(member);
+            client.ServedScores.Add(score);
+        }
+
+        client.State = BlockState.Served;
+        client.Session.PubSub.Outbox.Wake();
+        return true;
     }
 
     private static bool CanReceive(KeyValueStore store, byte[] destination)

@@ -41,6 +41,8 @@ public sealed partial class KeyValueStore
         Interlocked.Add(ref _usedBytes, set.Set(member, score, out bool added, _set.ZsetMaxListpackEntries, _set.ZsetMaxListpackValue));
         TouchLocked(key);
         Journal?.RecordSortedSetAdd(Index, key, member, score);
+        // A client blocked in BZPOPMIN/BZMPOP on this key is served after the command (one read when none is).
+        _set.Blocking.SignalLocked(Index, key);
         return added;
     }
 

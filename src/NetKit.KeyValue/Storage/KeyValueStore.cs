@@ -281,7 +281,7 @@ public sealed partial class KeyValueStore
             JournalValue(journal, key, value, expiresAtMs);
         }
 
-        if (value is ListValue)
+        if (value is ListValue or SortedSetValue)
         {
             _set.Blocking.SignalLocked(Index, key);
         }
