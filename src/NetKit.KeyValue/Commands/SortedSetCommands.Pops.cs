@@ -272,44 +272,9 @@ internal static partial class SortedSetCommands
     private static void ZScan(ref CommandContext context)
     {
         var reply = context.Reply;
-        if (!Utf8Parser.TryParse(context[2], out ulong cursor, out int used) || used != context[2].Length || context[2][0] == (byte)'+')
+        if (!CollectionScanArguments.TryParse(ref context, out ulong cursor, out long count, out int patternIndex))
         {
-            reply.Error("ERR invalid cursor"u8);
             return;
-        }
-
-        long count = 10;
-        int patternIndex = 0;
-        for (int i = 3; i < context.Count; i += 2)
-        {
-            if (i + 1 >= context.Count)
-            {
-                context.SyntaxError();
-                return;
-            }
-
-            if (context.Is(i, "COUNT"u8))
-            {
-                if (!context.TryInteger(i + 1, out count))
-                {
-                    return;
-                }
-
-                if (count < 1)
-                {
-                    context.SyntaxError();
-                    return;
-                }
-            }
-            else if (context.Is(i, "MATCH"u8))
-            {
-                patternIndex = i + 1;
-            }
-            else
-            {
-                context.SyntaxError();
-                return;
-            }
         }
 
         var store = context.Store;

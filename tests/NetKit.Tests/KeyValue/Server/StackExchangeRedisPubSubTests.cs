@@ -47,18 +47,19 @@ public class StackExchangeRedisPubSubTests
     {
         await using var server = KvTestServer.Start();
         await using var redis = await ConnectAsync(server);
-        var received = new BlockingCollection<(string Channel, string Message)>();
         var subscriber = redis.GetSubscriber();
-        await subscriber.SubscribeAsync(RedisChannel.Pattern("events.*"), (channel, message) => received.Add((channel!, message!)));
+        // The queue keeps arrival order; handler callbacks may run concurrently, so they cannot show it.
+        var queue = await subscriber.SubscribeAsync(RedisChannel.Pattern("events.*"));
 
         Assert.Equal(1, await subscriber.PublishAsync(RedisChannel.Literal("events.login"), "alice"));
         Assert.Equal(0, await subscriber.PublishAsync(RedisChannel.Literal("other.login"), "bob"));
         Assert.Equal(1, await subscriber.PublishAsync(RedisChannel.Literal("events.logout"), "carol"));
 
-        Assert.True(received.TryTake(out var first, Wait));
-        Assert.Equal(("events.login", "alice"), first);
-        Assert.True(received.TryTake(out var second, Wait));
-        Assert.Equal(("events.logout", "carol"), second);
+        using var deadline = new CancellationTokenSource(Wait);
+        var first = await queue.ReadAsync(deadline.Token);
+        Assert.Equal(("events.login", "alice"), ((string)first.Channel!, (string)first.Message!));
+        var second = await queue.ReadAsync(deadline.Token);
+        Assert.Equal(("events.logout", "carol"), ((string)second.Channel!, (string)second.Message!));
     }
 
     [Fact]
